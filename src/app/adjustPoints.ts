@@ -1,0 +1,68 @@
+// A fixed accrual (positive) or write-off (negative) with a reason: staff bonuses, corrections, gifts.
+import {
+  MAX_POINTS,
+  SYSTEM,
+  applyTakes,
+  availablePoints,
+  credits,
+  debits,
+  invalid,
+  isWhole,
+  lotSchedule,
+  planSpend,
+  type Actor,
+  type MemberRef,
+} from '../core/index.js';
+import type { AppDeps } from './deps.js';
+import { checkIdempotencyKey, once } from './idempotency.js';
+import { balanceOf, iso, lockMember } from './members.js';
+
+export interface AdjustPointsInput {
+  businessId: string;
+  member: MemberRef;
+  points: number;
+  reason: string;
+  actor?: Actor;
+  idempotencyKey?: string | null | undefined;
+}
+
+export interface AdjustmentResult {
+  transactionId: string;
+  memberId: string;
+  points: number;
+  activatesAt: string | null;
+  expiresAt: string | null;
+  balance: { available: number; pending: number };
+}
+
+export async function adjustPoints(deps: AppDeps, input: AdjustPointsInput): Promise<AdjustmentResult> {
+  if (!isWhole(input.points) || input.points === 0 || Math.abs(input.points) > MAX_POINTS) {
+    throw invalid(`points must be a non-zero whole number between -${MAX_POINTS} and ${MAX_POINTS}`, { field: 'points' });
+  }
+  const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+  if (reason.length < 1 || reason.length > 500) throw invalid('reason must be 1–500 characters', { field: 'reason' });
+  const key = checkIdempotencyKey(input.idempotencyKey);
+  const now = deps.clock.now();
+  const actor = input.actor ?? SYSTEM;
+  return deps.uow.run((repos) =>
+    once(repos, input.businessId, key, 'adjust', { member: input.member, points: input.points, reason }, now, async () => {
+      // A write-off may also hit a blocked member (e.g. to correct an abuse); an accrual may not.
+      const { business, member, lots } = await lockMember(repos, input.businessId, input.member, { allowBlocked: input.points < 0 });
+      const id = deps.newId();
+      const base = { id, businessId: business.id, memberId: member.id, type: 'adjust' as const, reason, actor, purchaseId: null, createdAt: now, meta: {} };
+      if (input.points > 0) {
+        const lot = { id: deps.newId(), amount: input.points, purchaseId: null, ...lotSchedule(business.program, business.timezone, now) };
+        const state = [...lots, { ...lot, remaining: lot.amount, createdAt: now, memberId: member.id, expiredPoints: 0 }];
+        await repos.ledger.record({ ...base, points: input.points, balanceAfter: availablePoints(state, now), newLots: [lot], debits: [], postings: credits([lot], 'issued') });
+        await repos.outbox.add({ businessId: business.id, type: 'points.adjusted', payload: { memberId: member.id, transactionId: id, points: input.points, reason } }, now);
+        return { transactionId: id, memberId: member.id, points: input.points, activatesAt: iso(lot.activatesAt), expiresAt: iso(lot.expiresAt), balance: balanceOf(state, now) };
+      }
+      const takes = planSpend(lots, -input.points, now);
+      const state = applyTakes(lots, takes);
+      await repos.ledger.record({ ...base, points: input.points, balanceAfter: availablePoints(state, now), newLots: [], debits: takes, postings: debits(takes, 'written_off') });
+      await repos.outbox.add({ businessId: business.id, type: 'points.adjusted', payload: { memberId: member.id, transactionId: id, points: input.points, reason } }, now);
+      return { transactionId: id, memberId: member.id, points: input.points, activatesAt: null, expiresAt: null, balance: balanceOf(state, now) };
+    }),
+  );
+}
+

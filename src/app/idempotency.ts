@@ -1,0 +1,44 @@
+// Every write may carry an idempotency key: the same key and input replay the first result, other input is refused.
+import { createHash } from 'node:crypto';
+import type { Repositories } from '../core/index.js';
+import { invalid } from '../core/index.js';
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+export function requestHash(operation: string, input: unknown): string {
+  return createHash('sha256').update(`${operation}\n${canonical(input)}`).digest('hex');
+}
+
+export function checkIdempotencyKey(key: string | undefined | null): string | null {
+  if (key === undefined || key === null) return null;
+  if (typeof key !== 'string' || key.length < 1 || key.length > 200 || /[\u0000-\u001f]/.test(key)) {
+    throw invalid('idempotency key must be 1–200 printable characters', { field: 'idempotencyKey' });
+  }
+  return key;
+}
+
+/** Runs `work` once per key inside the caller's transaction; a replay returns the stored result. */
+export async function once<T>(
+  repos: Repositories,
+  businessId: string,
+  key: string | null,
+  operation: string,
+  input: unknown,
+  at: Date,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (key === null) return work();
+  const claim = await repos.idempotency.claim<T>(businessId, key, requestHash(operation, input), at);
+  if (claim.status === 'replay') return claim.result;
+  const result = await work();
+  await repos.idempotency.complete(businessId, key, result);
+  return result;
+}

@@ -1,0 +1,159 @@
+// A purchase at the till or in a shop: redeem points (optional), then earn on the part paid with money.
+import {
+  DomainError,
+  SYSTEM,
+  applyTakes,
+  assertAmount,
+  availablePoints,
+  credits,
+  debits,
+  invalid,
+  lotSchedule,
+  planSpend,
+  type Actor,
+  type MemberLot,
+  type MemberRef,
+  type RedeemRequest,
+} from '../core/index.js';
+import type { AppDeps } from './deps.js';
+import { checkIdempotencyKey, once } from './idempotency.js';
+import { UUID_RE } from './ids.js';
+import { balanceOf, iso, lockMember } from './members.js';
+import { priceForMember } from './purchaseRules.js';
+
+export interface RecordPurchaseInput {
+  businessId: string;
+  member: MemberRef;
+  amount: number;
+  redeemPoints?: RedeemRequest | undefined;
+  externalId?: string | null | undefined;
+  locationId?: string | null | undefined;
+  occurredAt?: Date | string | null | undefined;
+  actor?: Actor;
+  idempotencyKey?: string | null | undefined;
+}
+
+export interface PurchaseResult {
+  purchaseId: string;
+  memberId: string;
+  amount: number;
+  redeemedPoints: number;
+  redeemValue: number;
+  earnedPoints: number;
+  payableAmount: number;
+  tier: { id: string; name: string } | null;
+  earnActivatesAt: string | null;
+  earnExpiresAt: string | null;
+  occurredAt: string;
+  balance: { available: number; pending: number };
+}
+
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+function checkOccurredAt(value: RecordPurchaseInput['occurredAt'], now: Date, windowDays: number): Date {
+  if (value === undefined || value === null) return now;
+  const at = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(at.getTime())) throw invalid('occurredAt must be an ISO 8601 date-time', { field: 'occurredAt' });
+  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS || at.getTime() < now.getTime() - windowDays * 86_400_000) {
+    throw new DomainError('occurred_at_out_of_window', `occurredAt must not be in the future or more than ${windowDays} days ago`);
+  }
+  return at;
+}
+
+export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput): Promise<PurchaseResult> {
+  assertAmount(input.amount);
+  const externalId = input.externalId ?? null;
+  if (externalId !== null && (typeof externalId !== 'string' || externalId.length < 1 || externalId.length > 200)) {
+    throw invalid('externalId must be 1–200 characters', { field: 'externalId' });
+  }
+  const locationId = input.locationId ?? null;
+  if (locationId !== null && !UUID_RE.test(locationId)) throw invalid('locationId is not a valid id', { field: 'locationId' });
+  // A till resending the same receipt is a replay even without an explicit key.
+  const key = checkIdempotencyKey(input.idempotencyKey) ?? (externalId ? `purchase:${externalId}` : null);
+  const actor = input.actor ?? SYSTEM;
+  const now = deps.clock.now();
+  const fingerprint = { member: input.member, amount: input.amount, redeemPoints: input.redeemPoints ?? 0, externalId, locationId, occurredAt: input.occurredAt ?? null };
+
+  return deps.uow.run((repos) =>
+    once(repos, input.businessId, key, 'purchase', fingerprint, now, async () => {
+      const locked = await lockMember(repos, input.businessId, input.member);
+      const { business, member, lots } = locked;
+      const occurredAt = checkOccurredAt(input.occurredAt, now, business.program.lateReceiptWindowDays);
+      if (locationId !== null && !(await repos.businesses.locationExists(business.id, locationId))) {
+        throw invalid('locationId is not a location of this business', { field: 'locationId' });
+      }
+      if (externalId !== null && (await repos.purchases.findByExternalId(business.id, externalId))) {
+        throw new DomainError('validation_failed', `A purchase with externalId "${externalId}" already exists`, { field: 'externalId' });
+      }
+      const { quote, tier } = await priceForMember(repos, locked, input.amount, input.redeemPoints, now);
+      const purchaseId = deps.newId();
+      let state: MemberLot[] = lots;
+
+      const takes = quote.redeemPoints > 0 ? planSpend(lots, quote.redeemPoints, now) : [];
+      state = applyTakes(state, takes);
+      const schedule = lotSchedule(business.program, business.timezone, now);
+      const earnLot = quote.earnPoints > 0 ? { id: deps.newId(), amount: quote.earnPoints, purchaseId, ...schedule } : null;
+
+      await repos.purchases.insert({
+        id: purchaseId,
+        businessId: business.id,
+        memberId: member.id,
+        amount: quote.amount,
+        redeemedPoints: quote.redeemPoints,
+        redeemValue: quote.redeemValue,
+        earnedPoints: quote.earnPoints,
+        payableAmount: quote.payableAmount,
+        earnLotId: earnLot?.id ?? null,
+        tierId: tier?.id ?? null,
+        externalId,
+        locationId,
+        occurredAt,
+        createdAt: now,
+      });
+      const common = { businessId: business.id, memberId: member.id, actor, purchaseId, createdAt: now, meta: {} };
+      if (takes.length > 0) {
+        await repos.ledger.record({
+          ...common,
+          id: deps.newId(),
+          type: 'redeem',
+          points: -quote.redeemPoints,
+          balanceAfter: availablePoints(state, now),
+          reason: 'Paid with points',
+          newLots: [],
+          debits: takes,
+          postings: debits(takes, 'redeemed'),
+        });
+        await repos.outbox.add({ businessId: business.id, type: 'points.redeemed', payload: { memberId: member.id, purchaseId, points: quote.redeemPoints } }, now);
+      }
+      if (earnLot) {
+        state = [...state, { ...earnLot, remaining: earnLot.amount, createdAt: now, memberId: member.id, expiredPoints: 0 }];
+        await repos.ledger.record({
+          ...common,
+          id: deps.newId(),
+          type: 'earn',
+          points: earnLot.amount,
+          balanceAfter: availablePoints(state, now),
+          reason: 'Purchase',
+          newLots: [earnLot],
+          debits: [],
+          postings: credits([earnLot], 'issued'),
+        });
+        await repos.outbox.add({ businessId: business.id, type: 'points.earned', payload: { memberId: member.id, purchaseId, points: earnLot.amount } }, now);
+      }
+      return {
+        purchaseId,
+        memberId: member.id,
+        amount: quote.amount,
+        redeemedPoints: quote.redeemPoints,
+        redeemValue: quote.redeemValue,
+        earnedPoints: quote.earnPoints,
+        payableAmount: quote.payableAmount,
+        tier: tier ? { id: tier.id, name: tier.name } : null,
+        earnActivatesAt: earnLot ? iso(earnLot.activatesAt) : null,
+        earnExpiresAt: earnLot ? iso(earnLot.expiresAt) : null,
+        occurredAt: occurredAt.toISOString(),
+        balance: balanceOf(state, now),
+      };
+    }),
+  );
+}

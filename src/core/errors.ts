@@ -1,0 +1,37 @@
+// Domain errors carry a stable code; entry points (HTTP, bots, CLI) map codes to replies in one place each.
+export const ERROR_CODES = {
+  validation_failed: 'The input is not valid',
+  invalid_phone: 'The phone number is not valid',
+  invalid_card_number: 'The card number is not valid',
+  invalid_program: 'The program settings are not valid',
+  business_not_found: 'No such business',
+  member_not_found: 'No such member',
+  member_exists: 'A member with this phone already exists',
+  member_blocked: 'The member is blocked',
+  insufficient_points: 'Not enough points',
+  redeem_limit_exceeded: 'More points than this purchase allows',
+  purchase_not_found: 'No such purchase',
+  purchase_fully_refunded: 'The purchase is already fully refunded',
+  refund_exceeds_purchase: 'The refund is larger than what is left of the purchase',
+  idempotency_conflict: 'The idempotency key was used with different input',
+  occurred_at_out_of_window: 'The purchase time is in the future or too far in the past',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code],
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+export function invalid(message: string, details: Record<string, unknown> = {}): DomainError {
+  return new DomainError('validation_failed', message, details);
+}

@@ -1,0 +1,86 @@
+// The ports the use cases need; src/store implements them on PostgreSQL. Every call runs inside one transaction.
+import type { NewLedgerTransaction } from './ledger.js';
+import type { Minor, Points } from './money.js';
+import type { Business, LedgerEntry, Location, Member, MemberLot, OutboxEvent, Purchase, Refund } from './records.js';
+
+export interface BusinessRepository {
+  insert(b: Business): Promise<void>;
+  get(id: string): Promise<Business | null>;
+  update(b: Business): Promise<void>;
+  insertLocation(l: Location): Promise<void>;
+  locationExists(businessId: string, locationId: string): Promise<boolean>;
+}
+
+export interface ApiKeyRepository {
+  insert(k: { id: string; businessId: string; name: string; prefix: string; secretHash: string; locationId: string | null; createdAt: Date }): Promise<void>;
+}
+
+export interface MemberRepository {
+  /** Inserts unless the phone or card number is taken; returns which one clashed. */
+  insert(m: Member): Promise<'ok' | 'phone_taken' | 'card_taken'>;
+  get(businessId: string, id: string): Promise<Member | null>;
+  findByPhone(businessId: string, phone: string): Promise<Member | null>;
+  findByCard(businessId: string, cardNumber: string): Promise<Member | null>;
+  findByLast4(businessId: string, last4: string, limit: number): Promise<Member[]>;
+  /** Locks the member row until the transaction ends; every points write locks its member first. */
+  lock(businessId: string, id: string): Promise<Member | null>;
+}
+
+export interface LotRepository {
+  /** Lots with points left (active, pending or due to expire), locked with their member. */
+  open(businessId: string, memberId: string): Promise<MemberLot[]>;
+  get(businessId: string, lotId: string): Promise<MemberLot | null>;
+}
+
+export interface PurchaseRepository {
+  insert(p: Purchase): Promise<void>;
+  get(businessId: string, id: string): Promise<Purchase | null>;
+  findByExternalId(businessId: string, externalId: string): Promise<Purchase | null>;
+  /** Sum of purchase amounts less refunds since `since` (null: all time). */
+  totalSpent(businessId: string, memberId: string, since: Date | null): Promise<Minor>;
+  refunds(businessId: string, purchaseId: string): Promise<Refund[]>;
+  insertRefund(r: Refund): Promise<void>;
+}
+
+export interface LedgerRepository {
+  /** Writes the transaction, its postings and new lots, and applies the debits to lots. */
+  record(tx: NewLedgerTransaction): Promise<void>;
+  history(businessId: string, memberId: string, limit: number, before?: { createdAt: Date; id: string }): Promise<LedgerEntry[]>;
+}
+
+export type IdempotencyClaim<T> = { status: 'new' } | { status: 'replay'; result: T };
+
+export interface IdempotencyRepository {
+  /** Claims a key for this input hash; the same key with another hash is refused (idempotency_conflict). */
+  claim<T>(businessId: string, key: string, requestHash: string, at: Date): Promise<IdempotencyClaim<T>>;
+  complete(businessId: string, key: string, result: unknown): Promise<void>;
+}
+
+export interface OutboxRepository {
+  add(event: OutboxEvent, at: Date): Promise<void>;
+}
+
+export interface ExpiryRepository {
+  /**
+   * Expires what remains of lots whose expiry has passed, for up to `memberLimit` members, locking each member
+   * first and skipping members locked by others; one expiry transaction per member with one posting per lot.
+   */
+  expireBatch(now: Date, memberLimit: number): Promise<{ members: number; lots: number; points: Points }>;
+}
+
+export interface Repositories {
+  businesses: BusinessRepository;
+  apiKeys: ApiKeyRepository;
+  members: MemberRepository;
+  lots: LotRepository;
+  purchases: PurchaseRepository;
+  ledger: LedgerRepository;
+  idempotency: IdempotencyRepository;
+  outbox: OutboxRepository;
+  expiry: ExpiryRepository;
+}
+
+/** Runs `work` in one database transaction; everything it does commits or rolls back together. */
+export interface UnitOfWork {
+  run<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,82 @@
+import { sql, type Kysely } from 'kysely';
+import type { PurchaseRepository } from '../../core/index.js';
+import type { Database } from '../schema.js';
+import { toPurchase, toRefund } from './rows.js';
+
+export function purchaseRepository(db: Kysely<Database>): PurchaseRepository {
+  return {
+    async insert(p) {
+      await db
+        .insertInto('purchases')
+        .values({
+          business_id: p.businessId,
+          id: p.id,
+          member_id: p.memberId,
+          amount: p.amount,
+          redeemed_points: p.redeemedPoints,
+          redeem_value: p.redeemValue,
+          earned_points: p.earnedPoints,
+          payable_amount: p.payableAmount,
+          earn_lot_id: p.earnLotId,
+          tier_id: p.tierId,
+          external_id: p.externalId,
+          location_id: p.locationId,
+          occurred_at: p.occurredAt,
+          created_at: p.createdAt,
+        })
+        .execute();
+    },
+    async get(businessId, id) {
+      const row = await db.selectFrom('purchases').selectAll().where('business_id', '=', businessId).where('id', '=', id).executeTakeFirst();
+      return row ? toPurchase(row) : null;
+    },
+    async findByExternalId(businessId, externalId) {
+      const row = await db
+        .selectFrom('purchases')
+        .selectAll()
+        .where('business_id', '=', businessId)
+        .where('external_id', '=', externalId)
+        .executeTakeFirst();
+      return row ? toPurchase(row) : null;
+    },
+    async totalSpent(businessId, memberId, since) {
+      const from = since ?? new Date(0);
+      const r = await sql<{ total: number }>`
+        select (coalesce((select sum(amount) from purchases
+                           where business_id = ${businessId} and member_id = ${memberId} and occurred_at >= ${from}), 0)
+              - coalesce((select sum(r.amount) from purchase_refunds r
+                           join purchases p on p.business_id = r.business_id and p.id = r.purchase_id
+                          where r.business_id = ${businessId} and r.member_id = ${memberId} and p.occurred_at >= ${from}), 0))::bigint as total
+      `.execute(db);
+      return r.rows[0]?.total ?? 0;
+    },
+    async refunds(businessId, purchaseId) {
+      const rows = await db
+        .selectFrom('purchase_refunds')
+        .selectAll()
+        .where('business_id', '=', businessId)
+        .where('purchase_id', '=', purchaseId)
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toRefund);
+    },
+    async insertRefund(r) {
+      await db
+        .insertInto('purchase_refunds')
+        .values({
+          business_id: r.businessId,
+          id: r.id,
+          purchase_id: r.purchaseId,
+          member_id: r.memberId,
+          amount: r.amount,
+          clawed_back_points: r.clawedBackPoints,
+          returned_points: r.returnedPoints,
+          absorbed_by_expiry: r.absorbedByExpiry,
+          shortfall: r.shortfall,
+          transaction_id: r.transactionId,
+          created_at: r.createdAt,
+        })
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// Row → record mapping, in one place.
+import type { Business, LedgerEntry, Member, MemberLot, Program, Purchase, Refund } from '../../core/index.js';
+import type { Selectable } from 'kysely';
+import type { BusinessesTable, LedgerTransactionsTable, LotsTable, MembersTable, PurchaseRefundsTable, PurchasesTable } from '../schema.js';
+
+export const toBusiness = (r: Selectable<BusinessesTable>): Business => ({
+  id: r.id,
+  name: r.name,
+  timezone: r.timezone,
+  currency: r.currency,
+  region: r.region,
+  program: r.program as Program,
+  createdAt: r.created_at,
+});
+
+export const toMember = (r: Selectable<MembersTable>): Member => ({
+  id: r.id,
+  businessId: r.business_id,
+  cardNumber: r.card_number,
+  phone: r.phone,
+  name: r.name,
+  birthday: r.birthday,
+  email: r.email,
+  blocked: r.blocked,
+  createdAt: r.created_at,
+});
+
+export const toLot = (r: Selectable<LotsTable>): MemberLot => ({
+  id: r.id,
+  memberId: r.member_id,
+  purchaseId: r.purchase_id,
+  amount: r.amount,
+  remaining: r.remaining,
+  expiredPoints: r.expired_points,
+  activatesAt: r.activates_at,
+  expiresAt: r.expires_at,
+  createdAt: r.created_at,
+});
+
+export const toPurchase = (r: Selectable<PurchasesTable>): Purchase => ({
+  id: r.id,
+  businessId: r.business_id,
+  memberId: r.member_id,
+  amount: r.amount,
+  redeemedPoints: r.redeemed_points,
+  redeemValue: r.redeem_value,
+  earnedPoints: r.earned_points,
+  payableAmount: r.payable_amount,
+  earnLotId: r.earn_lot_id,
+  tierId: r.tier_id,
+  externalId: r.external_id,
+  locationId: r.location_id,
+  occurredAt: r.occurred_at,
+  createdAt: r.created_at,
+});
+
+export const toRefund = (r: Selectable<PurchaseRefundsTable>): Refund => ({
+  id: r.id,
+  businessId: r.business_id,
+  purchaseId: r.purchase_id,
+  memberId: r.member_id,
+  amount: r.amount,
+  clawedBackPoints: r.clawed_back_points,
+  returnedPoints: r.returned_points,
+  absorbedByExpiry: r.absorbed_by_expiry,
+  shortfall: r.shortfall,
+  transactionId: r.transaction_id,
+  createdAt: r.created_at,
+});
+
+export const toLedgerEntry = (r: Selectable<LedgerTransactionsTable>): LedgerEntry => ({
+  id: r.id,
+  memberId: r.member_id,
+  type: r.type,
+  points: r.points,
+  balanceAfter: r.balance_after,
+  reason: r.reason,
+  actorType: r.actor_type,
+  actorId: r.actor_id,
+  purchaseId: r.purchase_id,
+  createdAt: r.created_at,
+});

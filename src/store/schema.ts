@@ -1,0 +1,147 @@
+// Kysely table types: what each table holds as the database returns it (bigint parsed as number, dates as text).
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface BusinessesTable {
+  id: string;
+  name: string;
+  timezone: string;
+  currency: string;
+  region: string;
+  program: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
+}
+
+export interface LocationsTable {
+  business_id: string;
+  id: string;
+  name: string;
+  address: string | null;
+}
+
+export interface ApiKeysTable {
+  business_id: string;
+  id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  location_id: string | null;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface MembersTable {
+  business_id: string;
+  id: string;
+  card_number: string;
+  phone: string;
+  phone_last4: Generated<string>;
+  name: string | null;
+  birthday: string | null;
+  email: string | null;
+  blocked: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface PurchasesTable {
+  business_id: string;
+  id: string;
+  member_id: string;
+  amount: number;
+  redeemed_points: number;
+  redeem_value: number;
+  earned_points: number;
+  payable_amount: number;
+  earn_lot_id: string | null;
+  tier_id: string | null;
+  external_id: string | null;
+  location_id: string | null;
+  occurred_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface LedgerTransactionsTable {
+  business_id: string;
+  id: string;
+  member_id: string;
+  type: string;
+  points: number;
+  balance_after: number;
+  reason: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  purchase_id: string | null;
+  meta: ColumnType<unknown, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+export interface LotsTable {
+  business_id: string;
+  id: string;
+  member_id: string;
+  transaction_id: string;
+  purchase_id: string | null;
+  amount: number;
+  remaining: number;
+  expired_points: Generated<number>;
+  activates_at: Timestamp;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface PostingsTable {
+  business_id: string;
+  id: Generated<number>;
+  transaction_id: string;
+  member_id: string;
+  lot_id: string;
+  source: string;
+  destination: string;
+  amount: number;
+}
+
+export interface PurchaseRefundsTable {
+  business_id: string;
+  id: string;
+  purchase_id: string;
+  member_id: string;
+  amount: number;
+  clawed_back_points: number;
+  returned_points: number;
+  absorbed_by_expiry: number;
+  shortfall: number;
+  transaction_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  business_id: string;
+  key: string;
+  request_hash: string;
+  result: ColumnType<unknown, string | null, string>;
+  created_at: Timestamp;
+}
+
+export interface OutboxEventsTable {
+  id: Generated<number>;
+  business_id: string;
+  type: string;
+  payload: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
+  published_at: Timestamp | null;
+}
+
+export interface Database {
+  businesses: BusinessesTable;
+  locations: LocationsTable;
+  api_keys: ApiKeysTable;
+  members: MembersTable;
+  purchases: PurchasesTable;
+  ledger_transactions: LedgerTransactionsTable;
+  lots: LotsTable;
+  postings: PostingsTable;
+  purchase_refunds: PurchaseRefundsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  outbox_events: OutboxEventsTable;
+}
