@@ -128,17 +128,17 @@ async function dbLots(memberId: string) {
 async function snapshot(memberId: string) {
   const lots = await dbLots(memberId);
   const tx = await t.db.selectFrom('ledger_transactions').select(sql<number>`count(*)`.as('n')).where('member_id', '=', memberId).executeTakeFirstOrThrow();
-  return { lots: lots.map((l) => `${l.amount}/${l.remaining}/${l.expires_at.getTime()}`).sort(), tx: Number(tx.n) };
+  return { lots: lots.map((l) => `${l.amount}/${l.remaining}/${l.expires_at!.getTime()}`).sort(), tx: Number(tx.n) };
 }
 
 async function check(model: Model, memberId: string, now: number) {
   const lots = await dbLots(memberId);
   const key = (a: number, r: number, e: number, x: number) => `${a}/${r}/${e}/${x}`;
-  expect(lots.map((l) => key(l.amount, l.remaining, l.expires_at.getTime(), l.expired_points)).sort()).toEqual(
+  expect(lots.map((l) => key(l.amount, l.remaining, l.expires_at!.getTime(), l.expired_points)).sort()).toEqual(
     model.lots.map((l) => key(l.amount, l.remaining, l.expiresAt, l.expired)).sort(),
   );
   const available = lots
-    .filter((l) => l.remaining > 0 && l.activates_at.getTime() <= now && l.expires_at.getTime() > now)
+    .filter((l) => l.remaining > 0 && l.activates_at.getTime() <= now && l.expires_at!.getTime() > now)
     .reduce((s, l) => s + l.remaining, 0);
   expect(available).toBe(model.available(now));
   const postings = await sql<{ net: number }>`

@@ -6,6 +6,7 @@ import type { Business, LedgerEntry, Location, Member, MemberLot, OutboxEvent, P
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
   get(id: string): Promise<Business | null>;
+  findByName(name: string): Promise<Business | null>;
   update(b: Business): Promise<void>;
   insertLocation(l: Location): Promise<void>;
   locationExists(businessId: string, locationId: string): Promise<boolean>;

@@ -15,6 +15,10 @@ export function businessRepository(db: Kysely<Database>): BusinessRepository {
       const row = await db.selectFrom('businesses').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toBusiness(row) : null;
     },
+    async findByName(name) {
+      const row = await db.selectFrom('businesses').selectAll().where('name', '=', name).orderBy('created_at').executeTakeFirst();
+      return row ? toBusiness(row) : null;
+    },
     async update(b) {
       await db
         .updateTable('businesses')

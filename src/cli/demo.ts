@@ -1,0 +1,144 @@
+// `kopilka demo`: a coffee shop with 2 locations, ~300 members and 6 months of purchases, redemptions, refunds and
+// expiries, produced through the real use cases with a clock that walks from six months ago to today.
+import type { AppDeps } from '../app/deps.js';
+import { addLocation } from '../app/addLocation.js';
+import { adjustPoints } from '../app/adjustPoints.js';
+import { createBusiness } from '../app/createBusiness.js';
+import { createMember } from '../app/createMember.js';
+import { expirePoints } from '../app/expirePoints.js';
+import { recordPurchase } from '../app/recordPurchase.js';
+import { refundPurchase } from '../app/refundPurchase.js';
+import { DomainError, addDays, localDateOf, startOfLocalDay, type Clock } from '../core/index.js';
+
+export const DEMO_NAME = 'Кофейня на Ленина (демо)';
+const TZ = 'Europe/Moscow';
+const DAYS = 183;
+const MEMBERS = 300;
+
+export interface DemoSummary {
+  businessId: string;
+  apiKey: string;
+  members: number;
+  purchases: number;
+  redemptions: number;
+  refunds: number;
+  expiredPoints: number;
+}
+
+/** A small seeded PRNG (mulberry32) so every demo database looks the same. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ['Анна', 'Мария', 'Елена', 'Ольга', 'Дмитрий', 'Алексей', 'Иван', 'Сергей', 'Наталья', 'Павел', 'Ксения', 'Артём', 'Юлия', 'Никита', 'Татьяна'];
+const LAST = ['Иванова', 'Смирнов', 'Кузнецова', 'Попов', 'Васильева', 'Петров', 'Соколова', 'Михайлов', 'Новикова', 'Фёдоров'];
+
+const at = (t: Date): Clock => ({ now: () => t });
+
+export async function runDemo(deps: AppDeps, log: { info(message: string): void }, opts: { members?: number } = {}): Promise<DemoSummary> {
+  const existing = await deps.uow.run((repos) => repos.businesses.findByName(DEMO_NAME));
+  if (existing) {
+    throw new DomainError('validation_failed', `The demo is already loaded (business ${existing.id}); use a fresh data directory or database for another one`);
+  }
+  const rnd = prng(20260101);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const today = localDateOf(deps.clock.now(), TZ);
+  const firstDay = addDays(today, -DAYS);
+  const moment = (day: string, hour: number, minute: number) => new Date(startOfLocalDay(day, TZ).getTime() + (hour * 60 + minute) * 60_000);
+  const on = (t: Date): AppDeps => ({ ...deps, clock: at(t) });
+
+  const created = await createBusiness(on(moment(firstDay, 8, 0)), {
+    name: DEMO_NAME,
+    timezone: TZ,
+    currency: 'RUB',
+    program: {
+      pointsName: 'зёрна',
+      earnRateBp: 500,
+      maxRedeemBp: 3000,
+      welcomeBonus: 100,
+      pointsLifetimeDays: 90,
+      tierWindowDays: 180,
+      tiers: [
+        { id: 'silver', name: 'Серебро', minTotalSpent: 5_000_00, earnRateBp: 700, maxRedeemBp: 3000 },
+        { id: 'gold', name: 'Золото', minTotalSpent: 15_000_00, earnRateBp: 1000, maxRedeemBp: 5000 },
+      ],
+    },
+  });
+  const businessId = created.business.id;
+  const setup = on(moment(firstDay, 8, 0));
+  const locations = [
+    await addLocation(setup, { businessId, name: 'Ленина, 12', address: 'ул. Ленина, 12' }),
+    await addLocation(setup, { businessId, name: 'Мира, 3', address: 'пр. Мира, 3' }),
+  ];
+  log.info(`demo: business ${businessId}, walking ${DAYS} days…`);
+
+  // Members join over the period, more of them early; each has a habit: visits per week and a usual spend.
+  const total = opts.members ?? MEMBERS;
+  const people = Array.from({ length: total }, (_, i) => ({
+    joinDay: Math.floor(DAYS * Math.pow(rnd(), 1.6)),
+    perWeek: 0.15 + rnd() * rnd() * 4,
+    spend: 150_00 + Math.floor(rnd() * 600_00),
+    saver: rnd() < 0.6,
+    home: pick(locations).id,
+    phone: `+7916${String(1_000_000 + i * 7_919).padStart(7, '0')}`,
+    name: `${pick(FIRST)} ${pick(LAST)}`,
+    birthday: rnd() < 0.7 ? `${1960 + Math.floor(rnd() * 45)}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}` : null,
+    id: '',
+  }));
+  const stats = { members: 0, purchases: 0, redemptions: 0, refunds: 0, expiredPoints: 0 };
+  const recent: { id: string; day: number }[] = [];
+
+  for (let d = 0; d <= DAYS; d++) {
+    const day = addDays(firstDay, d);
+    const work: Promise<void>[] = [];
+    for (const p of people) {
+      if (p.joinDay === d) {
+        const m = await createMember(on(moment(day, 9 + Math.floor(rnd() * 11), Math.floor(rnd() * 60))), { businessId, phone: p.phone, name: p.name, birthday: p.birthday });
+        p.id = m.member.id;
+        stats.members++;
+      }
+      if (!p.id || p.joinDay > d || rnd() > p.perWeek / 7) continue;
+      const when = moment(day, 8 + Math.floor(rnd() * 13), Math.floor(rnd() * 60));
+      if (d === DAYS && when.getTime() > deps.clock.now().getTime()) continue;
+      const amount = Math.max(100_00, p.spend + Math.floor((rnd() - 0.5) * 200_00));
+      const redeem = p.saver ? 0 : rnd() < 0.35 ? ('max' as const) : 0;
+      const location = rnd() < 0.8 ? p.home : pick(locations).id;
+      work.push(
+        recordPurchase(on(when), { businessId, member: { id: p.id }, amount, redeemPoints: redeem, locationId: location, externalId: `demo-${d}-${p.phone}` }).then((r) => {
+          stats.purchases++;
+          if (r.redeemedPoints > 0) stats.redemptions++;
+          recent.push({ id: r.purchaseId, day: d });
+        }),
+      );
+    }
+    await Promise.all(work);
+    // A few refunds of recent purchases, and the odd gift from the owner.
+    if (recent.length > 0 && rnd() < 0.25) {
+      const target = recent[Math.floor(rnd() * recent.length)];
+      if (target && d - target.day < 14) {
+        const partial = rnd() < 0.5;
+        await refundPurchase(on(moment(day, 20, 30)), { businessId, purchaseId: target.id, ...(partial ? { amount: 50_00 } : {}) })
+          .then(() => void stats.refunds++)
+          .catch((e: unknown) => {
+            if (!(e instanceof DomainError)) throw e;
+          });
+      }
+    }
+    if (d % 30 === 15) {
+      const lucky = people.filter((p) => p.id).slice(0, 5);
+      for (const p of lucky) await adjustPoints(on(moment(day, 12, 0)), { businessId, member: { id: p.id }, points: 50, reason: 'Подарок от кофейни' });
+    }
+    const expired = await expirePoints(on(moment(day, 23, 59)));
+    stats.expiredPoints += expired.points;
+    if (d % 30 === 0) log.info(`demo: ${day}: ${stats.members} members, ${stats.purchases} purchases`);
+    while (recent.length > 0 && (recent[0]?.day ?? d) < d - 14) recent.shift();
+  }
+  return { businessId, apiKey: created.apiKey, ...stats };
+}
