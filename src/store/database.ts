@@ -25,8 +25,10 @@ export function createPool(url: string, options: DbOptions = {}): pg.Pool {
     types,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection (server restart or shutdown) must not crash the process: the pool replaces idle
+  // ones, and a checked-out one's query promise still rejects; only the stray 'error' event is swallowed.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

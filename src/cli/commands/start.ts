@@ -1,0 +1,56 @@
+// `kopilka start`: the server — migrations, the scheduled jobs and HTTP — until Ctrl-C or SIGTERM.
+import { expirePoints } from '../../app/expirePoints.js';
+import type { Config } from '../../config/config.js';
+import type { Logger } from '../../config/logger.js';
+import { createHttpApp, startHttpServer } from '../../http/server.js';
+import { startScheduler } from '../../jobs/scheduler.js';
+import { openApp } from '../compose.js';
+
+export async function startCommand(config: Config, log: Logger): Promise<void> {
+  const app = await openApp(config, log, 'server');
+  for (const name of app.applied) log.info(`applied migration ${name}`);
+  const expiry = startScheduler({
+    every: config.expiryIntervalSeconds,
+    job: 'expire-points',
+    log,
+    db: app.db,
+    run: async () => {
+      const r = await expirePoints(app.deps);
+      if (r.lots > 0) log.info(`expired ${r.points} points in ${r.lots} lots of ${r.members} members`);
+    },
+  });
+  let http;
+  try {
+    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log }), config);
+  } catch (e) {
+    await expiry.stop();
+    await app.close();
+    throw e;
+  }
+  console.log(`Kopilka is running at ${http.url}${config.publicUrl ? ` (public address ${config.publicUrl})` : ''}`);
+  console.log(`Data: ${app.database.location}`);
+  console.log('Press Ctrl-C to stop.');
+
+  const signal = await nextSignal();
+  log.info(`${signal}: stopping`);
+  // A second Ctrl-C means "now": PostgreSQL may be left running, and the next start cleans it up.
+  // A repeated SIGTERM (some supervisors send two) must not cut the clean stop short.
+  process.once('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => log.info('already stopping'));
+  await http.close();
+  await expiry.stop();
+  await app.close();
+  log.info('stopped');
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

@@ -1,0 +1,82 @@
+// The `kopilka` command line. Each command loads its module only when run, so `--help` stays instant.
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { debugRequested, loadConfig, type Config, type ConfigOverrides } from '../config/config.js';
+import { createLogger, type Logger } from '../config/logger.js';
+import { wasInterrupted } from './compose.js';
+import { reportError } from './errors.js';
+
+interface GlobalFlags {
+  dataDir?: string;
+  debug?: boolean;
+}
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Builds config and logger from the environment and the flags, then runs the command. */
+function action<F extends object>(run: (config: Config, log: Logger, flags: F & GlobalFlags) => Promise<void>, overridesOf?: (f: F) => ConfigOverrides) {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const flags = cmd.optsWithGlobals<F & GlobalFlags>();
+    const config = loadConfig(undefined, {
+      dataDir: flags.dataDir,
+      logLevel: flags.debug ? 'debug' : undefined,
+      ...overridesOf?.(flags),
+    });
+    await run(config, createLogger(config.logLevel), flags);
+  };
+}
+
+const program = new Command('kopilka')
+  .description('Kopilka: a self-hostable loyalty and bonus-points platform')
+  .version(version)
+  .option('--data-dir <dir>', 'where the embedded database lives (KOPILKA_DATA_DIR, default ./data)')
+  .option('--debug', 'verbose logs and stack traces (LOG_LEVEL=debug)')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+program
+  .command('start')
+  .description('run the server: apply migrations, start the scheduled jobs and the HTTP server')
+  .option('--port <port>', 'HTTP port (PORT, default 3000)')
+  .option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)')
+  .action(
+    action<{ port?: string; host?: string }>(
+      async (config, log) => (await import('./commands/start.js')).startCommand(config, log),
+      (f) => ({ port: f.port, host: f.host }),
+    ),
+  );
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(action(async (config, log) => (await import('./commands/migrate.js')).migrateCommand(config, log)));
+
+const business = program.command('business').description('manage businesses (loyalty programs)');
+business
+  .command('create')
+  .description('create a business and print its id and a new API key')
+  .requiredOption('--name <name>', 'the business name, e.g. "Coffee on Lenina"')
+  .option('--timezone <zone>', 'IANA time zone (default Europe/Moscow)')
+  .option('--currency <code>', 'ISO 4217 currency (default RUB)')
+  .option('--region <code>', 'country for phone numbers (default RU)')
+  .addOption(new Option('--json', 'print the result as JSON'))
+  .action(
+    action<{ name: string; timezone?: string; currency?: string; region?: string; json?: boolean }>(async (config, log, flags) =>
+      (await import('./commands/business.js')).businessCreateCommand(config, log, flags),
+    ),
+  );
+
+program
+  .command('demo')
+  .description('fill the database with a demo coffee shop (members, purchases, redemptions, expiries)')
+  .option('--json', 'print the summary as JSON')
+  .action(
+    action<{ json?: boolean }>(async (config, log, flags) => (await import('./commands/demo.js')).demoCommand(config, log, flags)),
+  );
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (!wasInterrupted()) process.exitCode = reportError(e, process.argv.includes('--debug') || debugRequested());
+}

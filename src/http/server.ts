@@ -1,0 +1,78 @@
+// The HTTP shell: the Hono app (health, 404, 500) and starting/stopping the Node server that serves it.
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
+import { sql, type Kysely } from 'kysely';
+import type { Server } from 'node:http';
+import type { AppDeps } from '../app/deps.js';
+import type { Logger } from '../config/logger.js';
+import { problem } from './problem.js';
+
+export interface HttpDeps {
+  app: AppDeps;
+  db: Kysely<any>;
+  log: Logger;
+}
+
+const HEALTH_TIMEOUT_MS = 2_000;
+
+export function createHttpApp(deps: HttpDeps): Hono {
+  const http = new Hono();
+
+  http.get('/healthz', async (c) => {
+    try {
+      await withTimeout(sql`select 1`.execute(deps.db), HEALTH_TIMEOUT_MS);
+      return c.json({ status: 'ok' });
+    } catch (e) {
+      deps.log.warn(`health check: database unavailable: ${(e as Error).message}`);
+      return c.json({ status: 'error' }, 503);
+    }
+  });
+
+  http.notFound((c) => problem(c, { title: 'Not Found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}` }));
+  // Never a stack trace in a response: the detail stays in our log.
+  http.onError((err, c) => {
+    deps.log.error(`${c.req.method} ${c.req.path} failed: ${err.stack ?? err.message}`);
+    return problem(c, { title: 'Internal Server Error', status: 500 });
+  });
+  return http;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+export interface RunningHttpServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startHttpServer(app: Hono, { host, port }: { host: string; port: number }): Promise<RunningHttpServer> {
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on ${host} is already in use; set PORT to a free port`));
+      else if (e.code === 'EACCES') reject(new ListenError(`not allowed to listen on ${host}:${port}; use a port above 1023`));
+      else if (e.code === 'EADDRNOTAVAIL') reject(new ListenError(`${host} is not an address of this machine; check HOST`));
+      else reject(e);
+    });
+    server.listen(port, host, () => {
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      resolve({
+        url: `http://${shownHost}:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections(); // keep-alive clients must not hold the shutdown open
+          }),
+      });
+    });
+  });
+}

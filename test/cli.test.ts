@@ -1,0 +1,129 @@
+// The `kopilka` command as a user runs it: a real process on a temporary data dir with the embedded database.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockPath } from '../src/store/embedded/lockFile.js';
+import { freePort } from '../src/store/embedded/freePort.js';
+import { isAlive, waitForExit } from '../src/store/embedded/processes.js';
+import { killLeftoverPostmaster, postmasterPid } from './support/postmaster.js';
+import { makeTempDir, removeTempDir } from './support/tempDir.js';
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let root: string;
+let dataDir: string;
+const children = new Set<ChildProcess>();
+
+/** The environment of a user without DATABASE_URL (CI sets it), so the embedded database is used. */
+function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _ignored, ...env } = process.env;
+  return { ...env, KOPILKA_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extra };
+}
+
+function kopilka(args: string[], extra: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, ['bin/kopilka.js', ...args], { env: userEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+function run(args: string[], extra: Record<string, string> = {}): Promise<Result> {
+  const child = kopilka(args, extra);
+  const out = collect(child);
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, ...out() })));
+}
+
+function collect(child: ChildProcess): () => { stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return () => ({ stdout, stderr });
+}
+
+const STACK_LINE = /^\s+at /m;
+
+beforeAll(async () => {
+  root = await makeTempDir();
+  dataDir = path.join(root, 'data');
+});
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await killLeftoverPostmaster(dataDir);
+  await removeTempDir(root);
+});
+
+describe('kopilka CLI', () => {
+  it('--help lists the commands', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const cmd of ['start', 'migrate', 'business', 'demo']) expect(r.stdout).toContain(cmd);
+    const sub = await run(['business', 'create', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toContain('--name <name>');
+  });
+
+  it('business create --json creates a business on the embedded database and prints its API key', async () => {
+    const r = await run(['business', 'create', '--name', 'Coffee on Lenina', '--timezone', 'Europe/Kaliningrad', '--json']);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({ name: 'Coffee on Lenina', timezone: 'Europe/Kaliningrad', currency: 'RUB' });
+    expect(out.id).toEqual(expect.any(String));
+    expect(out.apiKey).toEqual(expect.any(String));
+    expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(lockPath(dataDir))).toBe(false); // the command stopped the server it started
+  });
+
+  it('without --name, fails with exit code 1 and a one-line error', async () => {
+    const r = await run(['business', 'create', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe("error: required option '--name <name>' not specified");
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('a bad time zone is a clear error from the use case, without a stack', async () => {
+    const r = await run(['business', 'create', '--name', 'X', '--timezone', 'Mars/Olympus']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*time zone.*Mars\/Olympus/m);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('a bad KOPILKA_EXPIRY_INTERVAL_SECONDS is a configuration error naming the variable', async () => {
+    const r = await run(['migrate'], { KOPILKA_EXPIRY_INTERVAL_SECONDS: 'soon' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('error: invalid KOPILKA_EXPIRY_INTERVAL_SECONDS "soon": expected a whole number from 1 to 86400');
+  });
+
+  it('start serves /healthz, refuses a second start on the same data dir, and stops cleanly on SIGINT', async () => {
+    const port = await freePort();
+    const server = kopilka(['start'], { PORT: String(port) });
+    const out = collect(server);
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    await expect.poll(() => out().stdout, { timeout: 30_000, interval: 100 }).toContain(`Kopilka is running at http://127.0.0.1:${port}`);
+    expect(out().stdout).toContain(`Data: ${dataDir}`);
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    const second = await run(['start'], { PORT: String(await freePort()) });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`^error: Kopilka is already running on ${dataDir} \\(pid ${server.pid}, port \\d+\\)$`, 'm'));
+
+    const pgPid = postmasterPid(dataDir)!;
+    expect(isAlive(pgPid)).toBe(true);
+    server.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(await waitForExit(pgPid, 1_000)).toBe(true);
+    expect(existsSync(lockPath(dataDir))).toBe(false);
+    expect(out().stderr).not.toMatch(STACK_LINE);
+  });
+});

@@ -1,0 +1,44 @@
+// Configuration: defaults, overrides, and one clear error per bad variable.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, maskUrl } from '../src/config/config.js';
+
+describe('loadConfig', () => {
+  it('has defaults for everything', () => {
+    expect(loadConfig({})).toEqual({
+      databaseUrl: null,
+      dataDir: path.resolve('data'),
+      port: 3000,
+      host: '127.0.0.1',
+      publicUrl: null,
+      expiryIntervalSeconds: 300,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = { DATABASE_URL: 'postgres://u:p@db:5432/k', KOPILKA_DATA_DIR: '/srv/k', PORT: '8080', LOG_LEVEL: 'WARN' };
+    expect(loadConfig(env)).toMatchObject({ databaseUrl: env.DATABASE_URL, dataDir: '/srv/k', port: 8080, logLevel: 'warn' });
+    expect(loadConfig(env, { port: '9090', logLevel: 'debug' })).toMatchObject({ port: 9090, logLevel: 'debug' });
+  });
+
+  it.each([
+    [{ PORT: '0' }, 'invalid PORT "0": expected a whole number from 1 to 65535'],
+    [{ KOPILKA_EXPIRY_INTERVAL_SECONDS: '2.5' }, 'invalid KOPILKA_EXPIRY_INTERVAL_SECONDS "2.5"'],
+    [{ LOG_LEVEL: 'verbose' }, 'invalid LOG_LEVEL "verbose": expected one of debug, info, warn, error'],
+    [{ PUBLIC_URL: 'example.com' }, 'invalid PUBLIC_URL "example.com"'],
+    [{ DATABASE_URL: 'mysql://root:hunter2@db/x' }, 'invalid DATABASE_URL: expected a postgres:// or postgresql:// URL'],
+  ])('rejects %o clearly', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a database password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db/x' })).not.toThrow(/hunter2/);
+    expect(maskUrl('postgres://u:hunter2@db:5432/k')).toBe('postgres://u:***@db:5432/k');
+  });
+
+  it('names the flag when a flag is wrong', () => {
+    expect(() => loadConfig({}, { port: 'x' })).toThrow('invalid --port "x"');
+  });
+});
