@@ -95,16 +95,19 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   let t = naive - offsetAt(naive, timeZone);
   t = naive - offsetAt(t, timeZone);
   // In a gap the guess lands on the previous day's last hour (or later); walk to the first instant of `date`.
-  if (localDateOf(new Date(t), timeZone) < date) {
-    let lo = t;
-    let hi = t + 3 * 3_600_000;
-    while (hi - lo > 1000) {
-      const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
-      if (localDateOf(new Date(mid), timeZone) < date) lo = mid;
-      else hi = mid;
-    }
-    t = hi;
+  // Where midnight happens twice (a fall-back to 00:00 east of UTC, e.g. Asia/Amman until 2022) the guess is the
+  // second midnight; walk back to the first.
+  const before = (x: number) => localDateOf(new Date(x), timeZone) < date;
+  let lo = t;
+  let hi = t;
+  if (before(t)) hi = t + 3 * 3_600_000;
+  else if (!before(t - 1000)) lo = t - 86_400_000;
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (before(mid)) lo = mid;
+    else hi = mid;
   }
+  t = hi;
   return new Date(t);
 }
 
