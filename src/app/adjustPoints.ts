@@ -11,7 +11,10 @@ import {
   lotSchedule,
   planSpend,
   type Actor,
+  type MemberLot,
   type MemberRef,
+  type NewLedgerTransaction,
+  type NewLot,
 } from '../core/index.js';
 import type { AppDeps } from './deps.js';
 import { checkIdempotencyKey, once } from './idempotency.js';
@@ -49,19 +52,22 @@ export async function adjustPoints(deps: AppDeps, input: AdjustPointsInput): Pro
       // A write-off may also hit a blocked member (e.g. to correct an abuse); an accrual may not.
       const { business, member, lots } = await lockMember(repos, input.businessId, input.member, { allowBlocked: input.points < 0 });
       const id = deps.newId();
-      const base = { id, businessId: business.id, memberId: member.id, type: 'adjust' as const, reason, actor, purchaseId: null, createdAt: now, meta: {} };
+      const base = { id, businessId: business.id, memberId: member.id, type: 'adjust' as const, points: input.points, reason, actor, purchaseId: null, createdAt: now, meta: {} };
+      let tx: NewLedgerTransaction;
+      let state: MemberLot[];
+      let lot: NewLot | null = null;
       if (input.points > 0) {
-        const lot = { id: deps.newId(), amount: input.points, purchaseId: null, ...lotSchedule(business.program, business.timezone, now) };
-        const state = [...lots, { ...lot, remaining: lot.amount, createdAt: now, memberId: member.id, expiredPoints: 0 }];
-        await repos.ledger.record({ ...base, points: input.points, balanceAfter: availablePoints(state, now), newLots: [lot], debits: [], postings: credits([lot], 'issued') });
-        await repos.outbox.add({ businessId: business.id, type: 'points.adjusted', payload: { memberId: member.id, transactionId: id, points: input.points, reason } }, now);
-        return { transactionId: id, memberId: member.id, points: input.points, activatesAt: iso(lot.activatesAt), expiresAt: iso(lot.expiresAt), balance: balanceOf(state, now) };
+        lot = { id: deps.newId(), amount: input.points, purchaseId: null, ...lotSchedule(business.program, business.timezone, now) };
+        state = [...lots, { ...lot, remaining: lot.amount, createdAt: now, memberId: member.id, expiredPoints: 0 }];
+        tx = { ...base, balanceAfter: availablePoints(state, now), newLots: [lot], debits: [], postings: credits([lot], 'issued') };
+      } else {
+        const takes = planSpend(lots, -input.points, now);
+        state = applyTakes(lots, takes);
+        tx = { ...base, balanceAfter: availablePoints(state, now), newLots: [], debits: takes, postings: debits(takes, 'written_off') };
       }
-      const takes = planSpend(lots, -input.points, now);
-      const state = applyTakes(lots, takes);
-      await repos.ledger.record({ ...base, points: input.points, balanceAfter: availablePoints(state, now), newLots: [], debits: takes, postings: debits(takes, 'written_off') });
-      await repos.outbox.add({ businessId: business.id, type: 'points.adjusted', payload: { memberId: member.id, transactionId: id, points: input.points, reason } }, now);
-      return { transactionId: id, memberId: member.id, points: input.points, activatesAt: null, expiresAt: null, balance: balanceOf(state, now) };
+      const event = { businessId: business.id, type: 'points.adjusted', payload: { memberId: member.id, transactionId: id, points: input.points, reason, balance: tx.balanceAfter } };
+      await repos.ledger.write({ transactions: [tx], events: [event], at: now });
+      return { transactionId: id, memberId: member.id, points: input.points, activatesAt: lot ? iso(lot.activatesAt) : null, expiresAt: lot ? iso(lot.expiresAt) : null, balance: balanceOf(state, now) };
     }),
   );
 }

@@ -13,6 +13,7 @@ import {
   normalizePhone,
   type Actor,
   type Member,
+  type NewLedgerTransaction,
   type NewLot,
 } from '../core/index.js';
 import type { AppDeps } from './deps.js';
@@ -81,17 +82,17 @@ export async function createMember(deps: AppDeps, input: CreateMemberInput): Pro
       if (!member) throw new Error('could not allocate a unique card number');
       const bonus = business.program.welcomeBonus;
       const lots: NewLot[] = [];
+      const transactions: NewLedgerTransaction[] = [];
       if (bonus > 0) {
         const lot = { id: deps.newId(), amount: bonus, purchaseId: null, ...lotSchedule(business.program, business.timezone, now) };
         lots.push(lot);
-        const lotState = [{ ...lot, remaining: bonus, createdAt: now }];
-        await repos.ledger.record({
+        transactions.push({
           id: deps.newId(),
           businessId: business.id,
           memberId: member.id,
           type: 'welcome',
           points: bonus,
-          balanceAfter: availablePoints(lotState, now),
+          balanceAfter: availablePoints([{ ...lot, remaining: bonus, createdAt: now }], now),
           reason: 'Welcome bonus',
           actor,
           purchaseId: null,
@@ -103,7 +104,8 @@ export async function createMember(deps: AppDeps, input: CreateMemberInput): Pro
         });
       }
       const view = memberView(member);
-      await repos.outbox.add({ businessId: business.id, type: 'member.created', payload: { member: view, welcomeBonus: bonus } }, now);
+      const event = { businessId: business.id, type: 'member.created', payload: { member: view, welcomeBonus: bonus } };
+      await repos.ledger.write({ transactions, events: [event], at: now });
       const active = lots.filter((l) => l.activatesAt.getTime() <= now.getTime()).reduce((s, l) => s + l.amount, 0);
       return { member: view, balance: { available: active, pending: bonus - active }, welcomeBonus: bonus };
     });

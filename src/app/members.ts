@@ -10,6 +10,7 @@ import {
   type MemberLot,
   type MemberRef,
   type Repositories,
+  tierWindowStart,
 } from '../core/index.js';
 import { UUID_RE } from './ids.js';
 
@@ -31,18 +32,36 @@ export interface LockedMember {
   business: Business;
   member: Member;
   lots: MemberLot[];
+  /** Spend within the tier window, when asked for with `tierAt`. */
+  totalSpent: number;
+}
+
+export interface LockOptions {
+  allowBlocked?: boolean;
+  /** false: read without locking (quotes). */
+  lock?: boolean;
+  /** Also read the member's spend in the tier window ending at this instant. */
+  tierAt?: Date;
 }
 
 /** Locks the member (the one serialisation point for their points) and reads their open lots. */
-export async function lockMember(repos: Repositories, businessId: string, ref: MemberRef, opts: { allowBlocked?: boolean; lock?: boolean } = {}): Promise<LockedMember> {
-  const business = await loadBusiness(repos, businessId);
-  // By id the member is locked at once; by phone or card it is found first, then locked.
-  const id = 'id' in ref ? (UUID_RE.test(ref.id) ? ref.id : null) : (await findMember(repos, business, ref))?.id ?? null;
-  const member = id ? await (opts.lock === false ? repos.members.get(business.id, id) : repos.members.lock(business.id, id)) : null;
-  if (!member) throw new DomainError('member_not_found');
+export async function lockMember(repos: Repositories, businessId: string, ref: MemberRef, opts: LockOptions = {}): Promise<LockedMember> {
+  let found: { business: Business; member: Member } | null = null;
+  if ('id' in ref && opts.lock !== false) {
+    // The common path (the till knows the id, or a QR gave it): lock and load the business in one round trip.
+    found = UUID_RE.test(ref.id) && UUID_RE.test(businessId) ? await repos.members.lock(businessId, ref.id) : null;
+    if (!found) await loadBusiness(repos, businessId); // business_not_found, if that is what is missing
+  } else {
+    const business = await loadBusiness(repos, businessId);
+    const member = await findMember(repos, business, ref);
+    found = member && opts.lock !== false ? await repos.members.lock(business.id, member.id) : member ? { business, member } : null;
+  }
+  if (!found) throw new DomainError('member_not_found');
+  const { business, member } = found;
   if (member.blocked && !opts.allowBlocked) throw new DomainError('member_blocked', 'The member is blocked; ask them to contact the shop');
-  const lots = await repos.lots.open(business.id, member.id);
-  return { business, member, lots };
+  const since = opts.tierAt ? tierWindowStart(business.program, opts.tierAt) : undefined;
+  const { lots, totalSpent } = await repos.lots.open(business.id, member.id, since);
+  return { business, member, lots, totalSpent };
 }
 
 export function balanceOf(lots: readonly MemberLot[], now: Date): { available: number; pending: number } {

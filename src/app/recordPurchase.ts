@@ -12,6 +12,8 @@ import {
   planSpend,
   type Actor,
   type MemberLot,
+  type NewLedgerTransaction,
+  type OutboxEvent,
   type MemberRef,
   type RedeemRequest,
 } from '../core/index.js';
@@ -76,7 +78,7 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
 
   return deps.uow.run((repos) =>
     once(repos, input.businessId, key, 'purchase', fingerprint, now, async () => {
-      const locked = await lockMember(repos, input.businessId, input.member);
+      const locked = await lockMember(repos, input.businessId, input.member, { tierAt: now });
       const { business, member, lots } = locked;
       const occurredAt = checkOccurredAt(input.occurredAt, now, business.program.lateReceiptWindowDays);
       if (locationId !== null && !(await repos.businesses.locationExists(business.id, locationId))) {
@@ -85,16 +87,29 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
       if (externalId !== null && (await repos.purchases.findByExternalId(business.id, externalId))) {
         throw new DomainError('validation_failed', `A purchase with externalId "${externalId}" already exists`, { field: 'externalId' });
       }
-      const { quote, tier } = await priceForMember(repos, locked, input.amount, input.redeemPoints, now);
+      const { quote, tier } = priceForMember(locked, input.amount, input.redeemPoints, now);
       const purchaseId = deps.newId();
-      let state: MemberLot[] = lots;
-
       const takes = quote.redeemPoints > 0 ? planSpend(lots, quote.redeemPoints, now) : [];
-      state = applyTakes(state, takes);
-      const schedule = lotSchedule(business.program, business.timezone, now);
-      const earnLot = quote.earnPoints > 0 ? { id: deps.newId(), amount: quote.earnPoints, purchaseId, ...schedule } : null;
+      let state: MemberLot[] = applyTakes(lots, takes);
+      const afterRedeem = availablePoints(state, now);
+      const earnLot = quote.earnPoints > 0 ? { id: deps.newId(), amount: quote.earnPoints, purchaseId, ...lotSchedule(business.program, business.timezone, now) } : null;
+      if (earnLot) state = [...state, { ...earnLot, remaining: earnLot.amount, createdAt: now, memberId: member.id, expiredPoints: 0 }];
 
-      await repos.purchases.insert({
+      const common = { businessId: business.id, memberId: member.id, actor, purchaseId, createdAt: now, meta: {} };
+      const transactions: NewLedgerTransaction[] = [];
+      const events: OutboxEvent[] = [];
+      if (takes.length > 0) {
+        const id = deps.newId();
+        transactions.push({ ...common, id, type: 'redeem', points: -quote.redeemPoints, balanceAfter: afterRedeem, reason: 'Paid with points', newLots: [], debits: takes, postings: debits(takes, 'redeemed') });
+        events.push({ businessId: business.id, type: 'points.redeemed', payload: { memberId: member.id, purchaseId, transactionId: id, points: quote.redeemPoints, balance: afterRedeem } });
+      }
+      if (earnLot) {
+        const id = deps.newId();
+        const balance = availablePoints(state, now);
+        transactions.push({ ...common, id, type: 'earn', points: earnLot.amount, balanceAfter: balance, reason: 'Purchase', newLots: [earnLot], debits: [], postings: credits([earnLot], 'issued') });
+        events.push({ businessId: business.id, type: 'points.earned', payload: { memberId: member.id, purchaseId, transactionId: id, points: earnLot.amount, balance } });
+      }
+      const purchase = {
         id: purchaseId,
         businessId: business.id,
         memberId: member.id,
@@ -109,37 +124,8 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
         locationId,
         occurredAt,
         createdAt: now,
-      });
-      const common = { businessId: business.id, memberId: member.id, actor, purchaseId, createdAt: now, meta: {} };
-      if (takes.length > 0) {
-        await repos.ledger.record({
-          ...common,
-          id: deps.newId(),
-          type: 'redeem',
-          points: -quote.redeemPoints,
-          balanceAfter: availablePoints(state, now),
-          reason: 'Paid with points',
-          newLots: [],
-          debits: takes,
-          postings: debits(takes, 'redeemed'),
-        });
-        await repos.outbox.add({ businessId: business.id, type: 'points.redeemed', payload: { memberId: member.id, purchaseId, points: quote.redeemPoints } }, now);
-      }
-      if (earnLot) {
-        state = [...state, { ...earnLot, remaining: earnLot.amount, createdAt: now, memberId: member.id, expiredPoints: 0 }];
-        await repos.ledger.record({
-          ...common,
-          id: deps.newId(),
-          type: 'earn',
-          points: earnLot.amount,
-          balanceAfter: availablePoints(state, now),
-          reason: 'Purchase',
-          newLots: [earnLot],
-          debits: [],
-          postings: credits([earnLot], 'issued'),
-        });
-        await repos.outbox.add({ businessId: business.id, type: 'points.earned', payload: { memberId: member.id, purchaseId, points: earnLot.amount } }, now);
-      }
+      };
+      await repos.ledger.write({ purchase, transactions, events, at: now });
       return {
         purchaseId,
         memberId: member.id,

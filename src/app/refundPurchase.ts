@@ -11,6 +11,7 @@ import {
   planRefund,
   type Actor,
   type MemberLot,
+  type NewLedgerTransaction,
   type NewLot,
 } from '../core/index.js';
 import type { AppDeps } from './deps.js';
@@ -70,8 +71,9 @@ export async function refundPurchase(deps: AppDeps, input: RefundPurchaseInput):
       const postings = [...debits(source.takes, 'clawed_back'), ...credits(returned, 'redeemed')];
       const taken = source.takes.reduce((s, t) => s + t.points, 0);
       const transactionId = postings.length > 0 ? deps.newId() : null;
+      const transactions: NewLedgerTransaction[] = [];
       if (transactionId) {
-        await repos.ledger.record({
+        transactions.push({
           id: transactionId,
           businessId: business.id,
           memberId: member.id,
@@ -89,7 +91,7 @@ export async function refundPurchase(deps: AppDeps, input: RefundPurchaseInput):
         });
       }
       const refundId = deps.newId();
-      await repos.purchases.insertRefund({
+      const refund = {
         id: refundId,
         businessId: business.id,
         purchaseId: purchase.id,
@@ -101,7 +103,7 @@ export async function refundPurchase(deps: AppDeps, input: RefundPurchaseInput):
         shortfall: source.shortfall,
         transactionId,
         createdAt: now,
-      });
+      };
       const result: RefundResult = {
         refundId,
         purchaseId: purchase.id,
@@ -115,7 +117,8 @@ export async function refundPurchase(deps: AppDeps, input: RefundPurchaseInput):
         transactionId,
         balance: balanceOf(state, now),
       };
-      await repos.outbox.add({ businessId: business.id, type: 'purchase.refunded', payload: { ...result } }, now);
+      const event = { businessId: business.id, type: 'purchase.refunded', payload: { ...result } };
+      await repos.ledger.write({ transactions, refund, events: [event], at: now });
       return result;
     }),
   );

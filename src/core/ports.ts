@@ -23,13 +23,20 @@ export interface MemberRepository {
   findByPhone(businessId: string, phone: string): Promise<Member | null>;
   findByCard(businessId: string, cardNumber: string): Promise<Member | null>;
   findByLast4(businessId: string, last4: string, limit: number): Promise<Member[]>;
-  /** Locks the member row until the transaction ends; every points write locks its member first. */
-  lock(businessId: string, id: string): Promise<Member | null>;
+  /**
+   * Locks the member row until the transaction ends (every points write locks its member first) and returns it
+   * with its business, in one round trip.
+   */
+  lock(businessId: string, id: string): Promise<{ member: Member; business: Business } | null>;
 }
 
 export interface LotRepository {
-  /** Lots with points left (active, pending or due to expire), locked with their member. */
-  open(businessId: string, memberId: string): Promise<MemberLot[]>;
+  /**
+   * Lots with points left (active, pending or due to expire), and with `spentSince` also the member's total spent
+   * since then (see PurchaseRepository.totalSpent), in one round trip. Call after locking the member: lots only
+   * change under that lock.
+   */
+  open(businessId: string, memberId: string, spentSince?: Date | null): Promise<{ lots: MemberLot[]; totalSpent: Minor }>;
   get(businessId: string, lotId: string): Promise<MemberLot | null>;
 }
 
@@ -43,9 +50,19 @@ export interface PurchaseRepository {
   insertRefund(r: Refund): Promise<void>;
 }
 
+/** Everything one points write changes, written together in one statement. */
+export interface LedgerWrite {
+  transactions: NewLedgerTransaction[];
+  purchase?: Purchase | undefined;
+  refund?: Refund | undefined;
+  /** Outbox events recorded in the same transaction as the change. */
+  events: OutboxEvent[];
+  at: Date;
+}
+
 export interface LedgerRepository {
-  /** Writes the transaction, its postings and new lots, and applies the debits to lots. */
-  record(tx: NewLedgerTransaction): Promise<void>;
+  /** Writes the transactions, their postings and new lots, applies debits to lots, and records purchase, refund and events. */
+  write(w: LedgerWrite): Promise<void>;
   history(businessId: string, memberId: string, limit: number, before?: { createdAt: Date; id: string }): Promise<LedgerEntry[]>;
 }
 

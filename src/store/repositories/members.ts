@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { MemberRepository } from '../../core/index.js';
 import type { Database } from '../schema.js';
-import { toMember } from './rows.js';
+import { toBusiness, toMember } from './rows.js';
 
 export function memberRepository(db: Kysely<Database>): MemberRepository {
   const base = () => db.selectFrom('members').selectAll();
@@ -49,9 +49,20 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
       return rows.map(toMember);
     },
     async lock(businessId, id) {
-      // FOR NO KEY UPDATE: serialises points writes on this member without blocking inserts that reference it.
-      const row = await base().where('business_id', '=', businessId).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
-      return row ? toMember(row) : null;
+      // FOR NO KEY UPDATE OF m: serialises points writes on this member without blocking inserts that reference it;
+      // the business row is only read.
+      const row = await db
+        .selectFrom('members as m')
+        .innerJoin('businesses as b', 'b.id', 'm.business_id')
+        .selectAll('m')
+        .select(['b.name as b_name', 'b.timezone as b_timezone', 'b.currency as b_currency', 'b.region as b_region', 'b.program as b_program', 'b.created_at as b_created_at'])
+        .where('m.business_id', '=', businessId)
+        .where('m.id', '=', id)
+        .forNoKeyUpdate(['m'])
+        .executeTakeFirst();
+      if (!row) return null;
+      const business = toBusiness({ id: businessId, name: row.b_name, timezone: row.b_timezone, currency: row.b_currency, region: row.b_region, program: row.b_program, created_at: row.b_created_at });
+      return { member: toMember(row), business };
     },
   };
 }

@@ -40,15 +40,8 @@ export function purchaseRepository(db: Kysely<Database>): PurchaseRepository {
       return row ? toPurchase(row) : null;
     },
     async totalSpent(businessId, memberId, since) {
-      const from = since ?? new Date(0);
-      const r = await sql<{ total: number }>`
-        select (coalesce((select sum(amount) from purchases
-                           where business_id = ${businessId} and member_id = ${memberId} and occurred_at >= ${from}), 0)
-              - coalesce((select sum(r.amount) from purchase_refunds r
-                           join purchases p on p.business_id = r.business_id and p.id = r.purchase_id
-                          where r.business_id = ${businessId} and r.member_id = ${memberId} and p.occurred_at >= ${from}), 0))::bigint as total
-      `.execute(db);
-      return r.rows[0]?.total ?? 0;
+      const r = await sql<{ total_spent: number }>`${totalSpentQuery(businessId, memberId, since)}`.execute(db);
+      return r.rows[0]?.total_spent ?? 0;
     },
     async refunds(businessId, purchaseId) {
       const rows = await db
@@ -79,4 +72,16 @@ export function purchaseRepository(db: Kysely<Database>): PurchaseRepository {
         .execute();
     },
   };
+}
+
+/** Purchases less their refunds since `since` (null: all time), as one row with `total_spent`. */
+export function totalSpentQuery(businessId: string, memberId: string, since: Date | null) {
+  const from = since ?? new Date(0);
+  return sql`
+    select (coalesce((select sum(amount) from purchases
+                       where business_id = ${businessId} and member_id = ${memberId} and occurred_at >= ${from}), 0)
+          - coalesce((select sum(r.amount) from purchase_refunds r
+                       join purchases p on p.business_id = r.business_id and p.id = r.purchase_id
+                      where r.business_id = ${businessId} and r.member_id = ${memberId} and p.occurred_at >= ${from}), 0))::bigint
+           as total_spent`;
 }

@@ -1,0 +1,130 @@
+// LedgerRepository.write: a whole points write as one SQL statement (data-modifying CTEs), so a purchase with a
+// redemption and an accrual costs one round trip, not eight.
+import { sql, type Kysely } from 'kysely';
+import type { LedgerWrite } from '../../core/index.js';
+import type { Database } from '../schema.js';
+
+const json = (rows: unknown[]) => JSON.stringify(rows);
+
+export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise<void> {
+  const txs = w.transactions.map((t) => ({
+    business_id: t.businessId,
+    id: t.id,
+    member_id: t.memberId,
+    type: t.type,
+    points: t.points,
+    balance_after: t.balanceAfter,
+    reason: t.reason,
+    actor_type: t.actor.type,
+    actor_id: t.actor.id,
+    purchase_id: t.purchaseId,
+    meta: t.meta,
+    created_at: t.createdAt.toISOString(),
+  }));
+  const lots = w.transactions.flatMap((t) =>
+    t.newLots.map((l) => ({
+      business_id: t.businessId,
+      id: l.id,
+      member_id: t.memberId,
+      transaction_id: t.id,
+      purchase_id: l.purchaseId,
+      amount: l.amount,
+      activates_at: l.activatesAt.toISOString(),
+      expires_at: l.expiresAt?.toISOString() ?? null,
+      created_at: t.createdAt.toISOString(),
+    })),
+  );
+  const debitByLot = new Map<string, { business_id: string; member_id: string; lot_id: string; points: number }>();
+  for (const t of w.transactions) {
+    for (const d of t.debits) {
+      if (d.points <= 0) continue;
+      const prev = debitByLot.get(d.lotId);
+      debitByLot.set(d.lotId, { business_id: t.businessId, member_id: t.memberId, lot_id: d.lotId, points: (prev?.points ?? 0) + d.points });
+    }
+  }
+  const debits = [...debitByLot.values()];
+  const postings = w.transactions.flatMap((t) =>
+    t.postings.map((p) => ({ business_id: t.businessId, transaction_id: t.id, member_id: t.memberId, lot_id: p.lotId, source: p.source, destination: p.destination, amount: p.amount })),
+  );
+  const purchases = w.purchase
+    ? [
+        {
+          business_id: w.purchase.businessId,
+          id: w.purchase.id,
+          member_id: w.purchase.memberId,
+          amount: w.purchase.amount,
+          redeemed_points: w.purchase.redeemedPoints,
+          redeem_value: w.purchase.redeemValue,
+          earned_points: w.purchase.earnedPoints,
+          payable_amount: w.purchase.payableAmount,
+          earn_lot_id: w.purchase.earnLotId,
+          tier_id: w.purchase.tierId,
+          external_id: w.purchase.externalId,
+          location_id: w.purchase.locationId,
+          occurred_at: w.purchase.occurredAt.toISOString(),
+          created_at: w.purchase.createdAt.toISOString(),
+        },
+      ]
+    : [];
+  const refunds = w.refund
+    ? [
+        {
+          business_id: w.refund.businessId,
+          id: w.refund.id,
+          purchase_id: w.refund.purchaseId,
+          member_id: w.refund.memberId,
+          amount: w.refund.amount,
+          clawed_back_points: w.refund.clawedBackPoints,
+          returned_points: w.refund.returnedPoints,
+          absorbed_by_expiry: w.refund.absorbedByExpiry,
+          shortfall: w.refund.shortfall,
+          transaction_id: w.refund.transactionId,
+          created_at: w.refund.createdAt.toISOString(),
+        },
+      ]
+    : [];
+  const events = w.events.map((e) => ({ business_id: e.businessId, type: e.type, payload: e.payload }));
+
+  const r = await sql<{ debited: number }>`
+    with ins_purchase as (
+      insert into purchases
+      select * from jsonb_populate_recordset(null::purchases, ${json(purchases)}::jsonb)
+      returning 1
+    ), ins_tx as (
+      insert into ledger_transactions
+      select * from jsonb_populate_recordset(null::ledger_transactions, ${json(txs)}::jsonb)
+      returning 1
+    ), ins_lots as (
+      insert into lots (business_id, id, member_id, transaction_id, purchase_id, amount, remaining, activates_at, expires_at, created_at)
+      select x.business_id, x.id, x.member_id, x.transaction_id, x.purchase_id, x.amount, x.amount, x.activates_at, x.expires_at, x.created_at
+        from jsonb_populate_recordset(null::lots, ${json(lots)}::jsonb) as x
+      returning 1
+    ), debited as (
+      update lots set remaining = lots.remaining - d.points
+        from jsonb_to_recordset(${json(debits)}::jsonb) as d(business_id uuid, member_id uuid, lot_id uuid, points bigint)
+       where lots.business_id = d.business_id and lots.id = d.lot_id and lots.member_id = d.member_id
+      returning 1
+    ), ins_postings as (
+      insert into postings (business_id, transaction_id, member_id, lot_id, source, destination, amount)
+      select p.business_id, p.transaction_id, p.member_id, p.lot_id, p.source, p.destination, p.amount
+        from jsonb_to_recordset(${json(postings)}::jsonb)
+          as p(business_id uuid, transaction_id uuid, member_id uuid, lot_id uuid, source text, destination text, amount bigint)
+      returning 1
+    ), ins_refund as (
+      insert into purchase_refunds
+      select * from jsonb_populate_recordset(null::purchase_refunds, ${json(refunds)}::jsonb)
+      returning 1
+    ), ins_events as (
+      insert into outbox_events (business_id, type, payload, created_at)
+      select e.business_id, e.type, e.payload, ${w.at}
+        from jsonb_to_recordset(${json(events)}::jsonb) as e(business_id uuid, type text, payload jsonb)
+      returning 1
+    )
+    select (select count(*) from debited)::int as debited,
+           (select count(*) from ins_purchase) + (select count(*) from ins_tx) + (select count(*) from ins_lots)
+         + (select count(*) from ins_postings) + (select count(*) from ins_refund) + (select count(*) from ins_events) as written
+  `.execute(db);
+  const debited = r.rows[0]?.debited ?? 0;
+  // A debit that found no lot would silently lose points; fail the whole transaction instead.
+  if (debited !== debits.length) throw new Error(`ledger: ${debits.length - debited} debited lot(s) not found`);
+}
