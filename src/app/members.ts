@@ -59,7 +59,8 @@ export async function lockMember(repos: Repositories, businessId: string, ref: M
   if (!found) throw new DomainError('member_not_found');
   const { business, member } = found;
   if (member.blocked && !opts.allowBlocked) throw new DomainError('member_blocked', 'The member is blocked; ask them to contact the shop');
-  const since = opts.tierAt ? tierWindowStart(business.program, opts.tierAt) : undefined;
+  // Without tiers the spend is not needed, and not read.
+  const since = opts.tierAt && business.program.tiers.length > 0 ? tierWindowStart(business.program, opts.tierAt) : undefined;
   const { lots, totalSpent } = await repos.lots.open(business.id, member.id, since);
   return { business, member, lots, totalSpent };
 }

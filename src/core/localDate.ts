@@ -89,6 +89,19 @@ export function addDays(date: string, days: number): string {
  * midnight, e.g. America/Santiago), it is the first instant that does: 01:00.
  */
 export function startOfLocalDay(date: string, timeZone: string): Date {
+  // Every accrual asks for the same few day boundaries; they never change, so they are remembered.
+  const key = `${timeZone} ${date}`;
+  const known = dayStarts.get(key);
+  if (known !== undefined) return new Date(known);
+  const t = computeStartOfLocalDay(date, timeZone);
+  if (dayStarts.size >= 10_000) dayStarts.clear();
+  dayStarts.set(key, t);
+  return new Date(t);
+}
+
+const dayStarts = new Map<string, number>();
+
+function computeStartOfLocalDay(date: string, timeZone: string): number {
   const m = DATE_RE.exec(date);
   if (!m) throw new RangeError(`not a date: ${date}`);
   const naive = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
@@ -108,7 +121,7 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
     else hi = mid;
   }
   t = hi;
-  return new Date(t);
+  return t;
 }
 
 /** The instant a day ends in the zone: the start of the next day. */

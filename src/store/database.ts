@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { PreparingClient } from './preparingClient.js';
 
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -23,6 +24,7 @@ export function createPool(url: string, options: DbOptions = {}): pg.Pool {
     connectionString: url,
     max: options.max ?? 10,
     types,
+    Client: PreparingClient,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   // A client losing its connection (server restart or shutdown) must not crash the process: the pool replaces idle

@@ -106,8 +106,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       expires_at timestamptz,
       created_at timestamptz not null,
       primary key (business_id, id),
-      foreign key (business_id, member_id) references members (business_id, id),
-      foreign key (business_id, transaction_id) references ledger_transactions (business_id, id)
+      foreign key (business_id, member_id) references members (business_id, id)
     );
     create index lots_open on lots (business_id, member_id) where remaining > 0;
     -- The expiry job scans all businesses by expiry time; only lots with points left are indexed.
@@ -122,11 +121,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       source text not null,
       destination text not null,
       amount bigint not null check (amount > 0),
-      primary key (business_id, id),
-      check (source <> destination),
-      foreign key (business_id, transaction_id) references ledger_transactions (business_id, id)
+      -- Postings are read by transaction; the identity only keeps rows of one transaction apart.
+      primary key (business_id, transaction_id, id),
+      check (source <> destination)
     );
-    create index postings_transaction on postings (business_id, transaction_id);
 
     create table purchase_refunds (
       business_id uuid not null,
@@ -144,6 +142,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (business_id, purchase_id) references purchases (business_id, id)
     );
     create index purchase_refunds_purchase on purchase_refunds (business_id, purchase_id);
+    create index purchase_refunds_member on purchase_refunds (business_id, member_id);
 
     create table idempotency_keys (
       business_id uuid not null,
@@ -162,6 +161,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null,
       published_at timestamptz
     );
-    create index outbox_unpublished on outbox_events (id) where published_at is null;
   `.execute(db);
 }
