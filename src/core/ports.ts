@@ -1,7 +1,7 @@
 // The ports the use cases need; src/store implements them on PostgreSQL. Every call runs inside one transaction.
 import type { NewLedgerTransaction } from './ledger.js';
 import type { Minor, Points } from './money.js';
-import type { Business, LedgerEntry, Location, Member, MemberLot, OutboxEvent, Purchase, Refund } from './records.js';
+import type { Business, Location, Member, MemberLot, OutboxEvent, Purchase, Refund } from './records.js';
 
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
@@ -33,21 +33,18 @@ export interface MemberRepository {
 export interface LotRepository {
   /**
    * Lots with points left (active, pending or due to expire), and with `spentSince` also the member's total spent
-   * since then (see PurchaseRepository.totalSpent), in one round trip. Call after locking the member: lots only
+   * since then (purchases less their refunds), in one round trip. Call after locking the member: lots only
    * change under that lock.
    */
   open(businessId: string, memberId: string, spentSince?: Date | null): Promise<{ lots: MemberLot[]; totalSpent: Minor }>;
   get(businessId: string, lotId: string): Promise<MemberLot | null>;
 }
 
+/** Purchases and refunds are written by LedgerRepository.write, together with their points. */
 export interface PurchaseRepository {
-  insert(p: Purchase): Promise<void>;
   get(businessId: string, id: string): Promise<Purchase | null>;
   findByExternalId(businessId: string, externalId: string): Promise<Purchase | null>;
-  /** Sum of purchase amounts less refunds since `since` (null: all time). */
-  totalSpent(businessId: string, memberId: string, since: Date | null): Promise<Minor>;
   refunds(businessId: string, purchaseId: string): Promise<Refund[]>;
-  insertRefund(r: Refund): Promise<void>;
 }
 
 /** Everything one points write changes, written together in one statement. */
@@ -63,7 +60,6 @@ export interface LedgerWrite {
 export interface LedgerRepository {
   /** Writes the transactions, their postings and new lots, applies debits to lots, and records purchase, refund and events. */
   write(w: LedgerWrite): Promise<void>;
-  history(businessId: string, memberId: string, limit: number, before?: { createdAt: Date; id: string }): Promise<LedgerEntry[]>;
 }
 
 export type IdempotencyClaim<T> = { status: 'new' } | { status: 'replay'; result: T };

@@ -70,19 +70,6 @@ export interface Refund {
   createdAt: Date;
 }
 
-export interface LedgerEntry {
-  id: string;
-  memberId: string;
-  type: string;
-  points: Points;
-  balanceAfter: Points;
-  reason: string | null;
-  actorType: string;
-  actorId: string | null;
-  purchaseId: string | null;
-  createdAt: Date;
-}
-
 export interface OutboxEvent {
   businessId: string;
   type: string;

@@ -3,7 +3,7 @@ import type { LedgerRepository, LotRepository } from '../../core/index.js';
 import type { Database, LotsTable } from '../schema.js';
 import { totalSpentQuery } from './purchases.js';
 import { writeLedger } from './ledgerWrite.js';
-import { toLedgerEntry, toLot } from './rows.js';
+import { toLot } from './rows.js';
 
 export function lotRepository(db: Kysely<Database>): LotRepository {
   return {
@@ -37,19 +37,5 @@ export function lotRepository(db: Kysely<Database>): LotRepository {
 export function ledgerRepository(db: Kysely<Database>): LedgerRepository {
   return {
     write: (w) => writeLedger(db, w),
-    async history(businessId, memberId, limit, before) {
-      let q = db
-        .selectFrom('ledger_transactions')
-        .selectAll()
-        .where('business_id', '=', businessId)
-        .where('member_id', '=', memberId);
-      if (before) {
-        q = q.where((eb) =>
-          eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
-        );
-      }
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-      return rows.map(toLedgerEntry);
-    },
   };
 }

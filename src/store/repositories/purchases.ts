@@ -5,27 +5,6 @@ import { toPurchase, toRefund } from './rows.js';
 
 export function purchaseRepository(db: Kysely<Database>): PurchaseRepository {
   return {
-    async insert(p) {
-      await db
-        .insertInto('purchases')
-        .values({
-          business_id: p.businessId,
-          id: p.id,
-          member_id: p.memberId,
-          amount: p.amount,
-          redeemed_points: p.redeemedPoints,
-          redeem_value: p.redeemValue,
-          earned_points: p.earnedPoints,
-          payable_amount: p.payableAmount,
-          earn_lot_id: p.earnLotId,
-          tier_id: p.tierId,
-          external_id: p.externalId,
-          location_id: p.locationId,
-          occurred_at: p.occurredAt,
-          created_at: p.createdAt,
-        })
-        .execute();
-    },
     async get(businessId, id) {
       const row = await db.selectFrom('purchases').selectAll().where('business_id', '=', businessId).where('id', '=', id).executeTakeFirst();
       return row ? toPurchase(row) : null;
@@ -39,10 +18,6 @@ export function purchaseRepository(db: Kysely<Database>): PurchaseRepository {
         .executeTakeFirst();
       return row ? toPurchase(row) : null;
     },
-    async totalSpent(businessId, memberId, since) {
-      const r = await sql<{ total_spent: number }>`${totalSpentQuery(businessId, memberId, since)}`.execute(db);
-      return r.rows[0]?.total_spent ?? 0;
-    },
     async refunds(businessId, purchaseId) {
       const rows = await db
         .selectFrom('purchase_refunds')
@@ -52,24 +27,6 @@ export function purchaseRepository(db: Kysely<Database>): PurchaseRepository {
         .orderBy('created_at')
         .execute();
       return rows.map(toRefund);
-    },
-    async insertRefund(r) {
-      await db
-        .insertInto('purchase_refunds')
-        .values({
-          business_id: r.businessId,
-          id: r.id,
-          purchase_id: r.purchaseId,
-          member_id: r.memberId,
-          amount: r.amount,
-          clawed_back_points: r.clawedBackPoints,
-          returned_points: r.returnedPoints,
-          absorbed_by_expiry: r.absorbedByExpiry,
-          shortfall: r.shortfall,
-          transaction_id: r.transactionId,
-          created_at: r.createdAt,
-        })
-        .execute();
     },
   };
 }

@@ -1,7 +1,7 @@
 // Row → record mapping, in one place.
-import type { Business, LedgerEntry, Member, MemberLot, Program, Purchase, Refund } from '../../core/index.js';
+import type { Business, Member, MemberLot, Program, Purchase, Refund } from '../../core/index.js';
 import type { Selectable } from 'kysely';
-import type { BusinessesTable, LedgerTransactionsTable, LotsTable, MembersTable, PurchaseRefundsTable, PurchasesTable } from '../schema.js';
+import type { BusinessesTable, LotsTable, MembersTable, PurchaseRefundsTable, PurchasesTable } from '../schema.js';
 
 export const toBusiness = (r: Selectable<BusinessesTable>): Business => ({
   id: r.id,
@@ -65,18 +65,5 @@ export const toRefund = (r: Selectable<PurchaseRefundsTable>): Refund => ({
   absorbedByExpiry: r.absorbed_by_expiry,
   shortfall: r.shortfall,
   transactionId: r.transaction_id,
-  createdAt: r.created_at,
-});
-
-export const toLedgerEntry = (r: Selectable<LedgerTransactionsTable>): LedgerEntry => ({
-  id: r.id,
-  memberId: r.member_id,
-  type: r.type,
-  points: r.points,
-  balanceAfter: r.balance_after,
-  reason: r.reason,
-  actorType: r.actor_type,
-  actorId: r.actor_id,
-  purchaseId: r.purchase_id,
   createdAt: r.created_at,
 });
