@@ -1,0 +1,183 @@
+// `npm run bench [-- --quick] [-- --only accrual|embedded|expiry]`: the benchmarks of issue 2. Each part writes
+// bench/results/<ISO date>-<part>.json (…-<part>-quick.json for --quick) and the run ends with a summary.
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { accrualWorkload, type AccrualResult } from './accrual.js';
+import { startEmbeddedServer } from './embedded.js';
+import { expiryWorkload, type ExpiryResult } from './expiry.js';
+import { busyPercent, machineInfo, serverInfo, type ServerInfo } from './machine.js';
+import { pgbenchAvailable, runPgbench, type PgbenchResult } from './pgbench.js';
+
+const PARTS = ['accrual', 'embedded', 'expiry'] as const;
+type Part = (typeof PARTS)[number];
+
+const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, help: { type: 'boolean', default: false } } });
+if (flags.help) {
+  console.log('usage: npm run bench [-- --quick] [-- --only accrual|embedded|expiry]');
+  process.exit(0);
+}
+if (flags.only !== undefined && !PARTS.includes(flags.only as Part)) {
+  console.error(`--only must be one of ${PARTS.join(', ')}`);
+  process.exit(2);
+}
+const parts: readonly Part[] = flags.only ? [flags.only as Part] : PARTS;
+const quick = flags.quick;
+const mode = quick ? 'quick' : 'full';
+const settings = {
+  accrual: { members: quick ? 1_000 : 10_000, clients: 8, processes: 2, warmupSeconds: quick ? 1 : 5, seconds: quick ? 5 : 30, profileOps: quick ? 100 : 500 },
+  pgbench: { scale: 10, clients: 8, threads: 2, seconds: quick ? 5 : 30 },
+  expiry: { members: quick ? 10_000 : 100_000, lotsPerMember: 10 },
+};
+const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const machine = machineInfo();
+/** The code measured: a benchmark of a moving tree is only meaningful with its commit. */
+const code = (() => {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
+    return { commit, srcModified: dirty };
+  } catch {
+    return null;
+  }
+})();
+const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+const resultsDir = path.resolve('bench/results');
+const log = (line: string) => console.log(line);
+const masked = (u: string) => u.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+/** Other work on the machine skews every figure: measure it before each part and say so. */
+async function checkQuiet(): Promise<number> {
+  const busy = await busyPercent();
+  if (busy > 15) log(`  WARNING: the machine was ${busy}% busy before this part started; figures will be low`);
+  return busy;
+}
+
+async function save(part: Part, figures: unknown, server: ServerInfo | null, busyBefore: number): Promise<string> {
+  await mkdir(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${stamp}-${part}${quick ? '-quick' : ''}.json`);
+  const doc = { part, mode, date: new Date().toISOString(), command, code, machine: { ...machine, cpuBusyPercentBeforePart: busyBefore }, server, settings, figures };
+  await writeFile(file, JSON.stringify(doc, null, 2) + '\n');
+  return path.relative(process.cwd(), file);
+}
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+
+async function pgbenchOrNull(target: string): Promise<PgbenchResult | { skipped: string }> {
+  if (!(await pgbenchAvailable())) return { skipped: 'pgbench is not installed' };
+  try {
+    log(`  pgbench -i -s ${settings.pgbench.scale}, then -c ${settings.pgbench.clients} -j ${settings.pgbench.threads} -T ${settings.pgbench.seconds} …`);
+    const r = await runPgbench(target, settings.pgbench);
+    log(`  pgbench: ${r.tps.toFixed(1)} tps, latency average ${r.latencyAvgMs} ms; CPU per transaction: PostgreSQL ${r.serverCpuMsPerTx} ms, pgbench ${r.clientCpuMsPerTx} ms`);
+    return r;
+  } catch (e) {
+    log(`  pgbench failed: ${(e as Error).message.split('\n')[0]}`);
+    return { skipped: (e as Error).message.slice(0, 500) };
+  }
+}
+
+interface AccrualFigures {
+  target: string;
+  pgbench: PgbenchResult | { skipped: string };
+  accrual: AccrualResult;
+  ratioToPgbench: { oneProcess: number | null; multiProcess: number | null; goal: 0.5; headline: 'oneProcess' };
+}
+
+function accrualFigures(target: string, pg: PgbenchResult | { skipped: string }, accrual: AccrualResult): AccrualFigures {
+  const tps = 'tps' in pg ? pg.tps : null;
+  return {
+    target,
+    pgbench: pg,
+    accrual,
+    ratioToPgbench: {
+      oneProcess: tps ? ratio(accrual.oneProcess.opsPerSec, tps) : null,
+      multiProcess: tps ? ratio(accrual.multiProcess.opsPerSec, tps) : null,
+      goal: 0.5,
+      headline: 'oneProcess',
+    },
+  };
+}
+
+/** The external-server accrual figures of this run, or of the latest saved run of the same mode. */
+async function externalAccrual(current: AccrualFigures | null): Promise<{ opsPerSec: number; from: string } | null> {
+  if (current) return { opsPerSec: current.accrual.oneProcess.opsPerSec, from: 'this run' };
+  const suffix = `-accrual${quick ? '-quick' : ''}.json`;
+  const files = (await readdir(resultsDir).catch(() => [] as string[])).filter((f) => f.endsWith(suffix)).sort();
+  const last = files.at(-1);
+  if (!last) return null;
+  const doc = JSON.parse(await readFile(path.join(resultsDir, last), 'utf8')) as { figures: AccrualFigures };
+  return { opsPerSec: doc.figures.accrual.oneProcess.opsPerSec, from: `bench/results/${last}` };
+}
+
+const summary: string[] = [];
+let external: AccrualFigures | null = null;
+
+console.log(`Kopilka benchmark (${mode}) of ${code ? `commit ${code.commit}${code.srcModified ? ' with src/ modified' : ''}` : 'this tree'} on ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+
+if (parts.includes('accrual')) {
+  log(`\n[accrual] PostgreSQL at ${masked(url)}`);
+  const busy = await checkQuiet();
+  const server = await serverInfo(url);
+  log(`  ${server.version}`);
+  const pg = await pgbenchOrNull(url);
+  const accrual = await accrualWorkload(url, settings.accrual, log);
+  external = accrualFigures(masked(url), pg, accrual);
+  const file = await save('accrual', external, server, busy);
+  const r = external.ratioToPgbench;
+  summary.push(
+    `Accrual on ${server.version} (${accrual.members} members, ${accrual.clients} clients, ${accrual.seconds} s):`,
+    `  ${accrual.oneProcess.layout}: ${accrual.oneProcess.opsPerSec} ops/s, p50 ${accrual.oneProcess.p50Ms} ms, p99 ${accrual.oneProcess.p99Ms} ms, errors ${accrual.oneProcess.errors}  [headline]`,
+    `  ${accrual.multiProcess.layout}: ${accrual.multiProcess.opsPerSec} ops/s, p50 ${accrual.multiProcess.p50Ms} ms, p99 ${accrual.multiProcess.p99Ms} ms, errors ${accrual.multiProcess.errors}`,
+    'tps' in pg ? `  pgbench tpcb-like -c 8 -j 2: ${pg.tps.toFixed(1)} tps, latency ${pg.latencyAvgMs} ms` : `  pgbench: skipped (${pg.skipped.split('\n')[0]})`,
+    `  ratio accrual ÷ pgbench: ${r.oneProcess ?? 'n/a'} (one process), ${r.multiProcess ?? 'n/a'} (two processes); goal ≥ 0.5 → ${r.oneProcess !== null && r.oneProcess >= 0.5 ? 'met' : 'NOT met'}`,
+    `  one recordPurchase = ${accrual.profile.statementsPerOp} SQL statements (${accrual.profile.meanOpMs} ms alone); seeding ${accrual.seedSeconds} s`,
+    `  → ${file}`,
+  );
+}
+
+if (parts.includes('embedded')) {
+  log('\n[embedded] node bin/kopilka.js start on a temporary data dir');
+  const busy = await checkQuiet();
+  const srv = await startEmbeddedServer();
+  try {
+    log(`  healthy after ${srv.startSeconds} s (data in ${srv.dataDir})`);
+    const server = await serverInfo(srv.url);
+    log(`  ${server.version}`);
+    const pg = await pgbenchOrNull(srv.url);
+    const accrual = await accrualWorkload(srv.url, settings.accrual, log);
+    const figures = accrualFigures('embedded (kopilka start)', pg, accrual);
+    const ext = await externalAccrual(external);
+    const vsExternal = ext ? { ratio: ratio(accrual.oneProcess.opsPerSec, ext.opsPerSec), externalOpsPerSec: ext.opsPerSec, from: ext.from } : null;
+    const file = await save('embedded', { ...figures, startSeconds: srv.startSeconds, vsExternal }, server, busy);
+    summary.push(
+      `Embedded server (${server.version}, started by kopilka start in ${srv.startSeconds} s):`,
+      `  ${accrual.oneProcess.layout}: ${accrual.oneProcess.opsPerSec} ops/s, p50 ${accrual.oneProcess.p50Ms} ms, p99 ${accrual.oneProcess.p99Ms} ms  [headline]`,
+      `  ${accrual.multiProcess.layout}: ${accrual.multiProcess.opsPerSec} ops/s, p50 ${accrual.multiProcess.p50Ms} ms, p99 ${accrual.multiProcess.p99Ms} ms`,
+      'tps' in pg ? `  pgbench on it: ${pg.tps.toFixed(1)} tps (ratio ${figures.ratioToPgbench.oneProcess})` : `  pgbench: skipped (${pg.skipped.split('\n')[0]})`,
+      vsExternal ? `  ratio to the external server's accrual: ${vsExternal.ratio} (${vsExternal.externalOpsPerSec} ops/s, ${vsExternal.from})` : '  ratio to the external server: n/a (run the accrual part)',
+      `  → ${file}`,
+    );
+  } finally {
+    await srv.stop();
+  }
+}
+
+if (parts.includes('expiry')) {
+  log(`\n[expiry] PostgreSQL at ${masked(url)}`);
+  const busy = await checkQuiet();
+  const server = await serverInfo(url);
+  const r: ExpiryResult = await expiryWorkload(url, settings.expiry, log);
+  const file = await save('expiry', r, server, busy);
+  const failed = Object.entries(r.checks).filter(([, ok]) => !ok).map(([name]) => name);
+  summary.push(
+    `Expiry over ${r.lots.toLocaleString('en')} lots of ${r.members.toLocaleString('en')} members (seeded in ${r.seedSeconds} s):`,
+    `  ${r.first.seconds} s (goal < 60: ${r.goals.underSixtySeconds ? 'met' : 'NOT met'}), peak RSS ${r.first.peakRssMB} MB (goal < 300: ${r.goals.under300MB ? 'met' : 'NOT met'}; ${r.first.rssBeforeMB} MB before the job), ${r.first.run.batches} batches`,
+    `  second run: ${r.second.run.lots} lots in ${r.second.seconds} s; checks: ${failed.length === 0 ? 'all passed' : `FAILED ${failed.join(', ')}`}`,
+    `  → ${file}`,
+  );
+  if (failed.length > 0) process.exitCode = 1;
+}
+
+console.log(`\n=== Summary (${mode}) ===\n${summary.join('\n')}`);
