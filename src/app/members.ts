@@ -46,22 +46,28 @@ export interface LockOptions {
 
 /** Locks the member (the one serialisation point for their points) and reads their open lots. */
 export async function lockMember(repos: Repositories, businessId: string, ref: MemberRef, opts: LockOptions = {}): Promise<LockedMember> {
-  let found: { business: Business; member: Member } | null = null;
-  if ('id' in ref && opts.lock !== false) {
-    // The common path (the till knows the id, or a QR gave it): lock and load the business in one round trip.
+  let found: { business: Business; member: Member; lots: MemberLot[] } | null = null;
+  if (opts.lock === false) {
+    const business = await loadBusiness(repos, businessId);
+    const member = await findMember(repos, business, ref);
+    found = member ? { business, member, lots: await repos.lots.open(business.id, member.id) } : null;
+  } else if ('id' in ref) {
+    // The common path (the till knows the id, or a QR gave it): one round trip locks and reads everything.
     found = UUID_RE.test(ref.id) && UUID_RE.test(businessId) ? await repos.members.lock(businessId, ref.id) : null;
     if (!found) await loadBusiness(repos, businessId); // business_not_found, if that is what is missing
   } else {
     const business = await loadBusiness(repos, businessId);
     const member = await findMember(repos, business, ref);
-    found = member && opts.lock !== false ? await repos.members.lock(business.id, member.id) : member ? { business, member } : null;
+    found = member ? await repos.members.lock(business.id, member.id) : null;
   }
   if (!found) throw new DomainError('member_not_found');
-  const { business, member } = found;
+  const { business, member, lots } = found;
   if (member.blocked && !opts.allowBlocked) throw new DomainError('member_blocked', 'The member is blocked; ask them to contact the shop');
   // Without tiers the spend is not needed, and not read.
-  const since = opts.tierAt && business.program.tiers.length > 0 ? tierWindowStart(business.program, opts.tierAt) : undefined;
-  const { lots, totalSpent } = await repos.lots.open(business.id, member.id, since);
+  const totalSpent =
+    opts.tierAt && business.program.tiers.length > 0
+      ? await repos.purchases.totalSpent(business.id, member.id, tierWindowStart(business.program, opts.tierAt))
+      : 0;
   return { business, member, lots, totalSpent };
 }
 

@@ -25,18 +25,14 @@ export interface MemberRepository {
   findByLast4(businessId: string, last4: string, limit: number): Promise<Member[]>;
   /**
    * Locks the member row until the transaction ends (every points write locks its member first) and returns it
-   * with its business, in one round trip.
+   * with its business and its open lots as they are after every earlier writer committed, in one round trip.
    */
-  lock(businessId: string, id: string): Promise<{ member: Member; business: Business } | null>;
+  lock(businessId: string, id: string): Promise<{ member: Member; business: Business; lots: MemberLot[] } | null>;
 }
 
 export interface LotRepository {
-  /**
-   * Lots with points left (active, pending or due to expire), and with `spentSince` also the member's total spent
-   * since then (purchases less their refunds), in one round trip. Call after locking the member: lots only
-   * change under that lock.
-   */
-  open(businessId: string, memberId: string, spentSince?: Date | null): Promise<{ lots: MemberLot[]; totalSpent: Minor }>;
+  /** Lots with points left (active, pending or due to expire). Lots only change under their member's lock. */
+  open(businessId: string, memberId: string): Promise<MemberLot[]>;
   get(businessId: string, lotId: string): Promise<MemberLot | null>;
 }
 
@@ -44,6 +40,8 @@ export interface LotRepository {
 export interface PurchaseRepository {
   get(businessId: string, id: string): Promise<Purchase | null>;
   findByExternalId(businessId: string, externalId: string): Promise<Purchase | null>;
+  /** Purchases less their refunds since `since` (null: all time). */
+  totalSpent(businessId: string, memberId: string, since: Date | null): Promise<Minor>;
   refunds(businessId: string, purchaseId: string): Promise<Refund[]>;
 }
 
@@ -57,6 +55,10 @@ export interface LedgerWrite {
   at: Date;
 }
 
+/**
+ * Every write that changes a member's lots also bumps the member's ledger sequence (members.ledger_seq), so a
+ * locking read can tell whether its snapshot already holds the last writer's changes.
+ */
 export interface LedgerRepository {
   /** Writes the transactions, their postings and new lots, applies debits to lots, and records purchase, refund and events. */
   write(w: LedgerWrite): Promise<void>;

@@ -41,6 +41,7 @@ export interface MembersTable {
   birthday: string | null;
   email: string | null;
   blocked: Generated<boolean>;
+  ledger_seq: Generated<number>;
   created_at: Timestamp;
 }
 

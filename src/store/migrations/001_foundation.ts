@@ -46,6 +46,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       birthday date,
       email text,
       blocked boolean not null default false,
+      -- Bumped by every write that changes the member's lots (see LedgerRepository).
+      ledger_seq bigint not null default 0,
       created_at timestamptz not null,
       primary key (business_id, id),
       unique (business_id, phone),

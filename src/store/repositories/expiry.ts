@@ -48,6 +48,10 @@ export function expiryRepository(db: Kysely<Database>): ExpiryRepository {
           update lots set remaining = 0, expired_points = lots.expired_points + d.remaining
             from due d where lots.business_id = d.business_id and lots.id = d.id
           returning lots.id
+        ), bump as (
+          update members set ledger_seq = members.ledger_seq + 1
+            from locked k where members.business_id = k.business_id and members.id = k.member_id
+          returning 1
         ), events as (
           insert into outbox_events (business_id, type, payload, created_at)
           select t.business_id, 'points.expired',
@@ -57,7 +61,7 @@ export function expiryRepository(db: Kysely<Database>): ExpiryRepository {
         )
         select (select count(*) from ins_tx)::int as members, (select count(*) from upd)::int as lots,
                (select coalesce(sum(points), 0) from txs)::bigint as points, (select count(*) from ins_postings) as p,
-               (select count(*) from events) as e
+               (select count(*) from events) as e, (select count(*) from bump) as b
       `.execute(db);
       const row = r.rows[0];
       return { members: row?.members ?? 0, lots: row?.lots ?? 0, points: row?.points ?? 0 };

@@ -114,6 +114,11 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
       insert into purchase_refunds
       select * from jsonb_populate_recordset(null::purchase_refunds, ${json(refunds)}::jsonb)
       returning 1
+    ), bump as (
+      update members set ledger_seq = members.ledger_seq + 1
+        from (select distinct business_id, member_id from jsonb_to_recordset(${json(txs)}::jsonb) as x(business_id uuid, member_id uuid)) t
+       where members.business_id = t.business_id and members.id = t.member_id
+      returning 1
     ), ins_events as (
       insert into outbox_events (business_id, type, payload, created_at)
       select e.business_id, e.type, e.payload, ${w.at}
@@ -122,7 +127,8 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
     )
     select (select count(*) from debited)::int as debited,
            (select count(*) from ins_purchase) + (select count(*) from ins_tx) + (select count(*) from ins_lots)
-         + (select count(*) from ins_postings) + (select count(*) from ins_refund) + (select count(*) from ins_events) as written
+         + (select count(*) from ins_postings) + (select count(*) from ins_refund) + (select count(*) from ins_events)
+         + (select count(*) from bump) as written
   `.execute(db);
   const debited = r.rows[0]?.debited ?? 0;
   // A debit that found no lot would silently lose points; fail the whole transaction instead.

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { MemberRepository } from '../../core/index.js';
-import type { Database } from '../schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { MemberLot, MemberRepository } from '../../core/index.js';
+import type { Database, MembersTable } from '../schema.js';
+import { lotRepository } from './ledger.js';
 import { toBusiness, toMember } from './rows.js';
 
 export function memberRepository(db: Kysely<Database>): MemberRepository {
@@ -49,20 +50,65 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
       return rows.map(toMember);
     },
     async lock(businessId, id) {
-      // FOR NO KEY UPDATE OF m: serialises points writes on this member without blocking inserts that reference it;
-      // the business row is only read.
-      const row = await db
-        .selectFrom('members as m')
-        .innerJoin('businesses as b', 'b.id', 'm.business_id')
-        .selectAll('m')
-        .select(['b.name as b_name', 'b.timezone as b_timezone', 'b.currency as b_currency', 'b.region as b_region', 'b.program as b_program', 'b.created_at as b_created_at'])
-        .where('m.business_id', '=', businessId)
-        .where('m.id', '=', id)
-        .forNoKeyUpdate(['m'])
-        .executeTakeFirst();
+      // One round trip: lock the member (FOR NO KEY UPDATE OF m: serialises points writes without blocking inserts
+      // that reference the member), read its business, and its open lots as JSON. The lots subquery reads the
+      // statement's snapshot, taken before any wait for the lock; if the previous lock holder changed the lots, it
+      // also bumped ledger_seq, so the locked row's seq differs from the snapshot's and the lots are read again.
+      const r = await sql<LockRow>`
+        select m.*, b.name as b_name, b.timezone as b_timezone, b.currency as b_currency, b.region as b_region,
+               b.program as b_program, b.created_at as b_created_at,
+               (select s.ledger_seq from members s where s.business_id = m.business_id and s.id = m.id) as snapshot_seq,
+               (select coalesce(json_agg(json_build_object(
+                         'id', l.id, 'amount', l.amount, 'remaining', l.remaining, 'expired', l.expired_points,
+                         'purchaseId', l.purchase_id,
+                         'activatesAt', (extract(epoch from l.activates_at) * 1000)::bigint,
+                         'expiresAt', (extract(epoch from l.expires_at) * 1000)::bigint,
+                         'createdAt', (extract(epoch from l.created_at) * 1000)::bigint)), '[]'::json)
+                  from lots l where l.business_id = m.business_id and l.member_id = m.id and l.remaining > 0) as lots
+          from members m join businesses b on b.id = m.business_id
+         where m.business_id = ${businessId} and m.id = ${id}
+           for no key update of m
+      `.execute(db);
+      const row = r.rows[0];
       if (!row) return null;
       const business = toBusiness({ id: businessId, name: row.b_name, timezone: row.b_timezone, currency: row.b_currency, region: row.b_region, program: row.b_program, created_at: row.b_created_at });
-      return { member: toMember(row), business };
+      const member = toMember(row);
+      const lots = row.snapshot_seq === row.ledger_seq ? row.lots.map((l) => lotFromJson(l, member.id)) : await lotRepository(db).open(businessId, id);
+      return { member, business, lots };
     },
   };
 }
+
+interface LotJson {
+  id: string;
+  amount: number;
+  remaining: number;
+  expired: number;
+  purchaseId: string | null;
+  activatesAt: number;
+  expiresAt: number | null;
+  createdAt: number;
+}
+
+type LockRow = Selectable<MembersTable> & {
+  b_name: string;
+  b_timezone: string;
+  b_currency: string;
+  b_region: string;
+  b_program: unknown;
+  b_created_at: Date;
+  snapshot_seq: number;
+  lots: LotJson[];
+};
+
+const lotFromJson = (l: LotJson, memberId: string): MemberLot => ({
+  id: l.id,
+  memberId,
+  purchaseId: l.purchaseId,
+  amount: l.amount,
+  remaining: l.remaining,
+  expiredPoints: l.expired,
+  activatesAt: new Date(l.activatesAt),
+  expiresAt: l.expiresAt === null ? null : new Date(l.expiresAt),
+  createdAt: new Date(l.createdAt),
+});

@@ -18,6 +18,10 @@ export function purchaseRepository(db: Kysely<Database>): PurchaseRepository {
         .executeTakeFirst();
       return row ? toPurchase(row) : null;
     },
+    async totalSpent(businessId, memberId, since) {
+      const r = await sql<{ total_spent: number }>`${totalSpentQuery(businessId, memberId, since)}`.execute(db);
+      return r.rows[0]?.total_spent ?? 0;
+    },
     async refunds(businessId, purchaseId) {
       const rows = await db
         .selectFrom('purchase_refunds')
