@@ -7,6 +7,11 @@ import type { Database } from '../schema.js';
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
 export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise<void> {
+  // One write is about one member: the member whose lock the caller holds, and whose ledger_seq is bumped.
+  const owner = w.transactions[0];
+  if (w.transactions.some((t) => t.businessId !== owner?.businessId || t.memberId !== owner?.memberId)) {
+    throw new Error('ledger: one write may only change one member');
+  }
   const txs = w.transactions.map((t) => ({
     business_id: t.businessId,
     id: t.id,
@@ -116,8 +121,7 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
       returning 1
     ), bump as (
       update members set ledger_seq = members.ledger_seq + 1
-        from (select distinct business_id, member_id from jsonb_to_recordset(${json(txs)}::jsonb) as x(business_id uuid, member_id uuid)) t
-       where members.business_id = t.business_id and members.id = t.member_id
+       where members.business_id = ${owner?.businessId ?? null} and members.id = ${owner?.memberId ?? null}
       returning 1
     ), ins_events as (
       insert into outbox_events (business_id, type, payload, created_at)
