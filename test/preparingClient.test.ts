@@ -1,0 +1,66 @@
+// The pool's client defers BEGIN into the first statement's batch; transactions must behave exactly as before.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from './support/testDatabase.js';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await openTestDatabase({ max: 1 }); // one connection, so every case reuses it after the one before
+  await sql`create table probe (id int primary key, note text)`.execute(t.db);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+it('a rollback undoes the first statement, which carried the BEGIN', async () => {
+  await expect(
+    t.db.transaction().execute(async (trx) => {
+      await sql`insert into probe (id, note) values (${1}, ${'first'})`.execute(trx);
+      throw new Error('stop');
+    }),
+  ).rejects.toThrow('stop');
+  const rows = await sql<{ id: number }>`select id from probe where id = ${1}`.execute(t.db);
+  expect(rows.rows).toEqual([]);
+});
+
+it('statements after the first run in the same transaction', async () => {
+  const times = await t.db.transaction().execute(async (trx) => {
+    const a = await sql<{ t: Date; x: string }>`select now() as t, txid_current()::text as x where ${1} = 1`.execute(trx);
+    await sql`select pg_sleep(0.02)`.execute(trx);
+    const b = await sql<{ t: Date; x: string }>`select now() as t, txid_current()::text as x where ${2} = 2`.execute(trx);
+    return [a.rows[0]!, b.rows[0]!];
+  });
+  expect(times[0]!.t.getTime()).toBe(times[1]!.t.getTime());
+  expect(times[0]!.x).toBe(times[1]!.x);
+});
+
+it('a failing first statement rolls back cleanly and the connection stays usable', async () => {
+  await sql`insert into probe (id, note) values (${2}, ${'kept'})`.execute(t.db);
+  await expect(
+    t.db.transaction().execute(async (trx) => {
+      await sql`insert into probe (id, note) values (${2}, ${'duplicate'})`.execute(trx);
+    }),
+  ).rejects.toThrow(/duplicate key/);
+  const ok = await t.db.transaction().execute(async (trx) => {
+    await sql`insert into probe (id, note) values (${3}, ${'after'})`.execute(trx);
+    return sql<{ n: number }>`select count(*)::int as n from probe where id >= ${2}`.execute(trx);
+  });
+  expect(ok.rows[0]!.n).toBe(2);
+});
+
+it('a transaction that runs no statement, and one whose first statement has no parameters, still work', async () => {
+  expect(await t.db.transaction().execute(async () => 'nothing')).toBe('nothing');
+  await t.db.transaction().execute(async (trx) => {
+    await sql`insert into probe (id, note) values (4, 'literal')`.execute(trx);
+    await sql`update probe set note = ${'changed'} where id = ${4}`.execute(trx);
+  });
+  const row = await sql<{ note: string }>`select note from probe where id = ${4}`.execute(t.db);
+  expect(row.rows[0]!.note).toBe('changed');
+  await expect(
+    t.db.transaction().execute(async (trx) => {
+      await sql`insert into probe (id, note) values (5, 'literal')`.execute(trx);
+      throw new Error('undo');
+    }),
+  ).rejects.toThrow('undo');
+  expect((await sql`select 1 from probe where id = 5`.execute(t.db)).rows).toEqual([]);
+});
