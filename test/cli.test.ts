@@ -108,7 +108,8 @@ describe('kopilka CLI', () => {
     const out = collect(server);
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     await expect.poll(() => out().stdout, { timeout: 30_000, interval: 100 }).toContain(`Kopilka is running at http://127.0.0.1:${port}`);
-    expect(out().stdout).toContain(`Data: ${dataDir}`);
+    // The two lines may arrive in separate chunks.
+    await expect.poll(() => out().stdout, { timeout: 5_000, interval: 50 }).toContain(`Data: ${dataDir}`);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
