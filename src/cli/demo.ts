@@ -9,6 +9,7 @@ import { expirePoints } from '../app/expirePoints.js';
 import { recordPurchase } from '../app/recordPurchase.js';
 import { refundPurchase } from '../app/refundPurchase.js';
 import { DomainError, addDays, localDateOf, startOfLocalDay, type Clock } from '../core/index.js';
+import { seededRandom } from '../core/seededRandom.js';
 
 export const DEMO_NAME = 'Кофейня на Ленина (демо)';
 const TZ = 'Europe/Moscow';
@@ -25,18 +26,6 @@ export interface DemoSummary {
   expiredPoints: number;
 }
 
-/** A small seeded PRNG (mulberry32) so every demo database looks the same. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FIRST = ['Анна', 'Мария', 'Елена', 'Ольга', 'Дмитрий', 'Алексей', 'Иван', 'Сергей', 'Наталья', 'Павел', 'Ксения', 'Артём', 'Юлия', 'Никита', 'Татьяна'];
 const LAST = ['Иванова', 'Смирнов', 'Кузнецова', 'Попов', 'Васильева', 'Петров', 'Соколова', 'Михайлов', 'Новикова', 'Фёдоров'];
 
@@ -47,7 +36,7 @@ export async function runDemo(deps: AppDeps, log: { info(message: string): void 
   if (existing) {
     throw new DomainError('validation_failed', `The demo is already loaded (business ${existing.id}); use a fresh data directory or database for another one`);
   }
-  const rnd = prng(20260101);
+  const rnd = seededRandom(20260101);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const today = localDateOf(deps.clock.now(), TZ);
   const firstDay = addDays(today, -DAYS);

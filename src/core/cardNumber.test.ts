@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CARD_NUMBER_LENGTH, cardNumberFromRandom, formatCardNumber, isValidCardNumber, luhnCheckDigit, parseCardNumber } from './cardNumber.js';
 import { DomainError } from './errors.js';
+import { seededRandom } from './seededRandom.js';
 
 /** A `random` that returns the given values in turn. */
 const sequence = (values: number[]) => {
@@ -9,20 +10,8 @@ const sequence = (values: number[]) => {
   return () => values[i++ % values.length]!;
 };
 
-/** A deterministic pseudo-random source (mulberry32), so the sample of numbers is the same every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const sample = (() => {
-  const random = seeded(2026);
+  const random = seededRandom(2026);
   return Array.from({ length: 300 }, () => cardNumberFromRandom(random));
 })();
 
