@@ -89,6 +89,29 @@ describe('kopilka CLI', () => {
     expect(r.stderr).not.toMatch(STACK_LINE);
   });
 
+  it('api-key create, list and revoke manage a business\'s keys; unknown ids are clear errors', async () => {
+    const created = await run(['business', 'create', '--name', 'Keys', '--json']);
+    expect(created.code).toBe(0);
+    const businessId = JSON.parse(created.stdout).id as string;
+    const key = await run(['api-key', 'create', '--business', businessId, '--name', 'till-1', '--json']);
+    expect(key.code).toBe(0);
+    const made = JSON.parse(key.stdout) as { id: string; key: string };
+    expect(made.key).toMatch(/^kop_[a-f0-9]{10}_/);
+    const listed = await run(['api-key', 'list', '--business', businessId, '--json']);
+    const keys = JSON.parse(listed.stdout) as { id: string; name: string; revokedAt: string | null }[];
+    expect(keys.map((k) => k.name).sort()).toEqual(['default', 'till-1']);
+    expect(listed.stdout).not.toContain(made.key);
+    expect((await run(['api-key', 'revoke', '--business', businessId, '--key', made.id])).code).toBe(0);
+    const after = JSON.parse((await run(['api-key', 'list', '--business', businessId, '--json'])).stdout) as { id: string; revokedAt: string | null }[];
+    expect(after.find((k) => k.id === made.id)?.revokedAt).not.toBeNull();
+    const again = await run(['api-key', 'revoke', '--business', businessId, '--key', made.id]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^error: No live API key/m);
+    const unknown = await run(['api-key', 'list', '--business', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: No business nope/m);
+  });
+
   it('a bad time zone is a clear error from the use case, without a stack', async () => {
     const r = await run(['business', 'create', '--name', 'X', '--timezone', 'Mars/Olympus']);
     expect(r.code).toBe(1);

@@ -35,7 +35,7 @@ export async function createBusiness(deps: AppDeps, input: CreateBusinessInput):
   return deps.uow.run(async (repos) => {
     const business = { id, name, timezone, currency, region, program, createdAt: now };
     await repos.businesses.insert(business);
-    const apiKey = await issueApiKey(repos, deps, { businessId: id, name: 'default', locationId: null });
+    const { key: apiKey } = await issueApiKey(repos, deps, { businessId: id, name: 'default', locationId: null });
     await repos.outbox.add({ businessId: id, type: 'business.created', payload: { businessId: id, name } }, now);
     return { business: { ...business, createdAt: now.toISOString() }, apiKey };
   });

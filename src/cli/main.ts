@@ -67,6 +67,36 @@ business
     ),
   );
 
+const apiKey = program.command('api-key').description('manage API keys for tills, shops and integrations');
+apiKey
+  .command('create')
+  .description('create an API key and print it (shown only once)')
+  .requiredOption('--business <id>', 'the business id')
+  .option('--name <name>', 'a name for the key, e.g. "till-1" (default: default)')
+  .option('--location <id>', 'tie the key to one location')
+  .addOption(new Option('--json', 'print the result as JSON'))
+  .action(
+    action<{ business: string; name?: string; location?: string; json?: boolean }>(async (config, log, flags) =>
+      (await import('./commands/apiKey.js')).apiKeyCreateCommand(config, log, flags),
+    ),
+  );
+apiKey
+  .command('list')
+  .description("list a business's API keys (never the keys themselves)")
+  .requiredOption('--business <id>', 'the business id')
+  .addOption(new Option('--json', 'print the result as JSON'))
+  .action(
+    action<{ business: string; json?: boolean }>(async (config, log, flags) => (await import('./commands/apiKey.js')).apiKeyListCommand(config, log, flags)),
+  );
+apiKey
+  .command('revoke')
+  .description('revoke an API key at once')
+  .requiredOption('--business <id>', 'the business id')
+  .requiredOption('--key <id>', 'the key id (from `api-key list`)')
+  .action(
+    action<{ business: string; key: string }>(async (config, log, flags) => (await import('./commands/apiKey.js')).apiKeyRevokeCommand(config, log, flags)),
+  );
+
 program
   .command('demo')
   .description('fill the database with a demo coffee shop (members, purchases, redemptions, expiries)')

@@ -12,8 +12,23 @@ export interface BusinessRepository {
   locationExists(businessId: string, locationId: string): Promise<boolean>;
 }
 
+export interface ApiKeyRecord {
+  id: string;
+  businessId: string;
+  name: string;
+  prefix: string;
+  secretHash: string;
+  locationId: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
 export interface ApiKeyRepository {
-  insert(k: { id: string; businessId: string; name: string; prefix: string; secretHash: string; locationId: string | null; createdAt: Date }): Promise<void>;
+  insert(k: Omit<ApiKeyRecord, 'revokedAt'>): Promise<void>;
+  list(businessId: string): Promise<ApiKeyRecord[]>;
+  findByPrefix(prefix: string): Promise<ApiKeyRecord | null>;
+  /** Marks the key revoked; false when there is no such live key of this business. */
+  revoke(businessId: string, id: string, at: Date): Promise<boolean>;
 }
 
 export interface MemberRepository {

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { ApiKeyRepository, BusinessRepository } from '../../core/index.js';
-import type { Database } from '../schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { ApiKeyRecord, ApiKeyRepository, BusinessRepository } from '../../core/index.js';
+import type { ApiKeysTable, Database } from '../schema.js';
 import { toBusiness } from './rows.js';
 
 export function businessRepository(db: Kysely<Database>): BusinessRepository {
@@ -36,8 +36,37 @@ export function businessRepository(db: Kysely<Database>): BusinessRepository {
   };
 }
 
+const toApiKey = (r: Selectable<ApiKeysTable>): ApiKeyRecord => ({
+  id: r.id,
+  businessId: r.business_id,
+  name: r.name,
+  prefix: r.prefix,
+  secretHash: r.secret_hash,
+  locationId: r.location_id,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
+
 export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
   return {
+    async list(businessId) {
+      const rows = await db.selectFrom('api_keys').selectAll().where('business_id', '=', businessId).orderBy('created_at').execute();
+      return rows.map(toApiKey);
+    },
+    async findByPrefix(prefix) {
+      const row = await db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst();
+      return row ? toApiKey(row) : null;
+    },
+    async revoke(businessId, id, at) {
+      const r = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: at })
+        .where('business_id', '=', businessId)
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
     async insert(k) {
       await db
         .insertInto('api_keys')
