@@ -19,6 +19,7 @@ import {
 import type { AppDeps } from './deps.js';
 import { checkIdempotencyKey, once } from './idempotency.js';
 import { balanceOf, iso, lockMember } from './members.js';
+import { memberDetails, type MemberDetails } from './views.js';
 
 export interface AdjustPointsInput {
   businessId: string;
@@ -35,7 +36,9 @@ export interface AdjustmentResult {
   points: number;
   activatesAt: string | null;
   expiresAt: string | null;
+  reason: string;
   balance: { available: number; pending: number };
+  member: MemberDetails;
 }
 
 export async function adjustPoints(deps: AppDeps, input: AdjustPointsInput): Promise<AdjustmentResult> {
@@ -50,7 +53,7 @@ export async function adjustPoints(deps: AppDeps, input: AdjustPointsInput): Pro
   return deps.uow.run((repos) =>
     once(repos, input.businessId, key, 'adjust', { member: input.member, points: input.points, reason }, now, async () => {
       // A write-off may also hit a blocked member (e.g. to correct an abuse); an accrual may not.
-      const { business, member, lots } = await lockMember(repos, input.businessId, input.member, { allowBlocked: input.points < 0 });
+      const { business, member, lots, totalSpent } = await lockMember(repos, input.businessId, input.member, now, { allowBlocked: input.points < 0, tierAt: now });
       const id = deps.newId();
       const base = { id, businessId: business.id, memberId: member.id, type: 'adjust' as const, points: input.points, reason, actor, purchaseId: null, createdAt: now, meta: {} };
       let tx: NewLedgerTransaction;
@@ -67,7 +70,16 @@ export async function adjustPoints(deps: AppDeps, input: AdjustPointsInput): Pro
       }
       const event = { businessId: business.id, type: 'points.adjusted', payload: { memberId: member.id, transactionId: id, points: input.points, reason, balance: tx.balanceAfter } };
       await repos.ledger.write({ transactions: [tx], events: [event], at: now });
-      return { transactionId: id, memberId: member.id, points: input.points, activatesAt: lot ? iso(lot.activatesAt) : null, expiresAt: lot ? iso(lot.expiresAt) : null, balance: balanceOf(state, now) };
+      return {
+        transactionId: id,
+        memberId: member.id,
+        points: input.points,
+        reason,
+        activatesAt: lot ? iso(lot.activatesAt) : null,
+        expiresAt: lot ? iso(lot.expiresAt) : null,
+        balance: balanceOf(state, now),
+        member: memberDetails(member, business.program, state, now, totalSpent),
+      };
     }),
   );
 }

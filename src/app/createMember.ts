@@ -19,7 +19,7 @@ import {
 import type { AppDeps } from './deps.js';
 import { checkIdempotencyKey, once } from './idempotency.js';
 import { loadBusiness } from './members.js';
-import { memberView, type BalanceView, type MemberView } from './views.js';
+import { memberDetails, memberView, type BalanceView, type MemberDetails } from './views.js';
 
 export interface CreateMemberInput {
   businessId: string;
@@ -32,7 +32,7 @@ export interface CreateMemberInput {
 }
 
 export interface CreatedMember {
-  member: MemberView;
+  member: MemberDetails;
   balance: BalanceView;
   welcomeBonus: number;
 }
@@ -70,6 +70,8 @@ export async function createMember(deps: AppDeps, input: CreateMemberInput): Pro
           phone,
           ...profile,
           blocked: false,
+          totalSpent: 0,
+          purchasesCount: 0,
           createdAt: now,
         };
         const outcome = await repos.members.insert(candidate);
@@ -106,8 +108,9 @@ export async function createMember(deps: AppDeps, input: CreateMemberInput): Pro
       const view = memberView(member);
       const event = { businessId: business.id, type: 'member.created', payload: { member: view, welcomeBonus: bonus } };
       await repos.ledger.write({ transactions, events: [event], at: now });
-      const active = lots.filter((l) => l.activatesAt.getTime() <= now.getTime()).reduce((s, l) => s + l.amount, 0);
-      return { member: view, balance: { available: active, pending: bonus - active }, welcomeBonus: bonus };
+      const state = lots.map((l) => ({ ...l, remaining: l.amount, createdAt: now }));
+      const details = memberDetails(member, business.program, state, now, 0);
+      return { member: details, balance: { available: details.balance.available, pending: details.balance.pending }, welcomeBonus: bonus };
     });
   });
 }

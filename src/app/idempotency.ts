@@ -25,6 +25,10 @@ export function checkIdempotencyKey(key: string | undefined | null): string | nu
   return key;
 }
 
+const replayed = new WeakSet<object>();
+/** Whether a use case's result is the stored answer of an earlier call with the same key (HTTP says so in a header). */
+export const wasReplayed = (result: unknown): boolean => typeof result === 'object' && result !== null && replayed.has(result);
+
 /** Runs `work` once per key inside the caller's transaction; a replay returns the stored result. */
 export async function once<T>(
   repos: Repositories,
@@ -37,7 +41,10 @@ export async function once<T>(
 ): Promise<T> {
   if (key === null) return work();
   const claim = await repos.idempotency.claim<T>(businessId, key, requestHash(operation, input), at);
-  if (claim.status === 'replay') return claim.result;
+  if (claim.status === 'replay') {
+    if (typeof claim.result === 'object' && claim.result !== null) replayed.add(claim.result);
+    return claim.result;
+  }
   const result = await work();
   await repos.idempotency.complete(businessId, key, result);
   return result;

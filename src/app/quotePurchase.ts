@@ -28,7 +28,7 @@ export async function quotePurchase(deps: AppDeps, input: QuotePurchaseInput): P
   const now = deps.clock.now();
   // Read in a transaction that writes nothing, so the quote sees one consistent state.
   return deps.uow.run(async (repos) => {
-    const locked = await lockMember(repos, input.businessId, input.member, { lock: false, tierAt: now });
+    const locked = await lockMember(repos, input.businessId, input.member, now, { lock: false, tierAt: now });
     const { quote, tier } = priceForMember(locked, input.amount, input.redeemPoints, now);
     return {
       memberId: locked.member.id,

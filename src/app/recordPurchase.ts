@@ -16,7 +16,11 @@ import {
   type OutboxEvent,
   type MemberRef,
   type RedeemRequest,
+  type PurchaseItem,
+  isWhole,
+  MAX_AMOUNT,
 } from '../core/index.js';
+import { memberDetails, type MemberDetails } from './views.js';
 import type { AppDeps } from './deps.js';
 import { checkIdempotencyKey, once } from './idempotency.js';
 import { UUID_RE } from './ids.js';
@@ -31,6 +35,7 @@ export interface RecordPurchaseInput {
   externalId?: string | null | undefined;
   locationId?: string | null | undefined;
   occurredAt?: Date | string | null | undefined;
+  items?: PurchaseItem[] | null | undefined;
   actor?: Actor;
   idempotencyKey?: string | null | undefined;
 }
@@ -48,6 +53,25 @@ export interface PurchaseResult {
   earnExpiresAt: string | null;
   occurredAt: string;
   balance: { available: number; pending: number };
+  member: MemberDetails;
+}
+
+export const MAX_ITEMS = 500;
+
+function checkItems(items: RecordPurchaseInput['items']): PurchaseItem[] {
+  if (items === undefined || items === null) return [];
+  if (!Array.isArray(items) || items.length > MAX_ITEMS) throw invalid(`items must be a list of at most ${MAX_ITEMS}`, { field: 'items' });
+  return items.map((it, i) => {
+    const text = (v: unknown, max: number) => typeof v === 'string' && v.trim().length >= 1 && v.length <= max;
+    if (!text(it.sku, 100)) throw invalid(`items[${i}].sku must be 1–100 characters`, { field: `items.${i}.sku` });
+    if (!text(it.name, 200)) throw invalid(`items[${i}].name must be 1–200 characters`, { field: `items.${i}.name` });
+    if (it.category != null && !text(it.category, 100)) throw invalid(`items[${i}].category must be 1–100 characters`, { field: `items.${i}.category` });
+    if (typeof it.quantity !== 'number' || !(it.quantity > 0) || it.quantity > 1_000_000 || Math.round(it.quantity * 1000) !== it.quantity * 1000) {
+      throw invalid(`items[${i}].quantity must be positive with at most 3 decimals`, { field: `items.${i}.quantity` });
+    }
+    if (!isWhole(it.price) || it.price < 0 || it.price > MAX_AMOUNT) throw invalid(`items[${i}].price must be a whole number of minor units`, { field: `items.${i}.price` });
+    return { sku: it.sku, name: it.name, category: it.category ?? null, quantity: it.quantity, price: it.price };
+  });
 }
 
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -72,21 +96,21 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
   if (locationId !== null && !UUID_RE.test(locationId)) throw invalid('locationId is not a valid id', { field: 'locationId' });
   // A till resending the same receipt is a replay even without an explicit key.
   const key = checkIdempotencyKey(input.idempotencyKey) ?? (externalId ? `purchase:${externalId}` : null);
+  const items = checkItems(input.items);
   const actor = input.actor ?? SYSTEM;
   const now = deps.clock.now();
-  const fingerprint = { member: input.member, amount: input.amount, redeemPoints: input.redeemPoints ?? 0, externalId, locationId, occurredAt: input.occurredAt ?? null };
+  const fingerprint = { member: input.member, amount: input.amount, redeemPoints: input.redeemPoints ?? 0, externalId, locationId, occurredAt: input.occurredAt ?? null, items };
 
   return deps.uow.run((repos) =>
     once(repos, input.businessId, key, 'purchase', fingerprint, now, async () => {
-      const locked = await lockMember(repos, input.businessId, input.member, { tierAt: now });
+      const locked = await lockMember(repos, input.businessId, input.member, now, { tierAt: now });
       const { business, member, lots } = locked;
       const occurredAt = checkOccurredAt(input.occurredAt, now, business.program.lateReceiptWindowDays);
       if (locationId !== null && !(await repos.businesses.locationExists(business.id, locationId))) {
         throw invalid('locationId is not a location of this business', { field: 'locationId' });
       }
-      if (externalId !== null && (await repos.purchases.findByExternalId(business.id, externalId))) {
-        throw new DomainError('validation_failed', `A purchase with externalId "${externalId}" already exists`, { field: 'externalId' });
-      }
+      const existing = externalId !== null ? await repos.purchases.findByExternalId(business.id, externalId) : null;
+      if (existing) throw new DomainError('purchase_exists', `A purchase with externalId "${externalId}" already exists`, { purchaseId: existing.id });
       const { quote, tier } = priceForMember(locked, input.amount, input.redeemPoints, now);
       const purchaseId = deps.newId();
       const takes = quote.redeemPoints > 0 ? planSpend(lots, quote.redeemPoints, now) : [];
@@ -125,7 +149,8 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
         occurredAt,
         createdAt: now,
       };
-      await repos.ledger.write({ purchase, transactions, events, at: now });
+      await repos.ledger.write({ purchase, items, transactions, events, at: now });
+      const after = { ...member, totalSpent: member.totalSpent + quote.amount, purchasesCount: member.purchasesCount + 1 };
       return {
         purchaseId,
         memberId: member.id,
@@ -139,6 +164,7 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
         earnExpiresAt: earnLot ? iso(earnLot.expiresAt) : null,
         occurredAt: occurredAt.toISOString(),
         balance: balanceOf(state, now),
+        member: memberDetails(after, business.program, state, now, locked.totalSpent + quote.amount),
       };
     }),
   );

@@ -18,6 +18,7 @@ import type { AppDeps } from './deps.js';
 import { checkIdempotencyKey, once } from './idempotency.js';
 import { UUID_RE } from './ids.js';
 import { balanceOf, loadBusiness, lockMember } from './members.js';
+import { memberDetails, type MemberDetails } from './views.js';
 
 export interface RefundPurchaseInput {
   businessId: string;
@@ -40,6 +41,7 @@ export interface RefundResult {
   shortfall: number;
   transactionId: string | null;
   balance: { available: number; pending: number };
+  member: MemberDetails;
 }
 
 export async function refundPurchase(deps: AppDeps, input: RefundPurchaseInput): Promise<RefundResult> {
@@ -52,7 +54,7 @@ export async function refundPurchase(deps: AppDeps, input: RefundPurchaseInput):
       const purchase = UUID_RE.test(input.purchaseId) ? await repos.purchases.get(business.id, input.purchaseId) : null;
       if (!purchase) throw new DomainError('purchase_not_found');
       // Refunds of one purchase are serialised by its member's lock; read earlier refunds only after taking it.
-      const { member, lots } = await lockMember(repos, business.id, { id: purchase.memberId }, { allowBlocked: true });
+      const { member, lots, totalSpent } = await lockMember(repos, business.id, { id: purchase.memberId }, now, { allowBlocked: true, tierAt: now });
       const earlier = await repos.purchases.refunds(business.id, purchase.id);
       const refundedAmount = earlier.reduce((s, r) => s + r.amount, 0);
       const plan = planRefund({ amount: purchase.amount, refundedAmount, earnedPoints: purchase.earnedPoints, redeemedPoints: purchase.redeemedPoints }, input.amount);
@@ -104,7 +106,7 @@ export async function refundPurchase(deps: AppDeps, input: RefundPurchaseInput):
         transactionId,
         createdAt: now,
       };
-      const result: RefundResult = {
+      const result: Omit<RefundResult, 'member'> = {
         refundId,
         purchaseId: purchase.id,
         memberId: member.id,
@@ -118,8 +120,9 @@ export async function refundPurchase(deps: AppDeps, input: RefundPurchaseInput):
         balance: balanceOf(state, now),
       };
       const event = { businessId: business.id, type: 'purchase.refunded', payload: { ...result } };
+      const after = { ...member, totalSpent: member.totalSpent - plan.amount };
       await repos.ledger.write({ transactions, refund, events: [event], at: now });
-      return result;
+      return { ...result, member: memberDetails(after, business.program, state, now, Math.max(0, totalSpent - plan.amount)) };
     }),
   );
 }

@@ -14,7 +14,12 @@ export const ERROR_CODES = {
   purchase_fully_refunded: 'The purchase is already fully refunded',
   refund_exceeds_purchase: 'The refund is larger than what is left of the purchase',
   idempotency_conflict: 'The idempotency key was used with different input',
+  idempotency_in_flight: 'A request with this idempotency key is still being processed',
   occurred_at_out_of_window: 'The purchase time is in the future or too far in the past',
+  purchase_exists: 'A purchase with this externalId already exists',
+  invalid_qr_token: 'The QR code is not valid or has expired',
+  webhook_not_found: 'No such webhook',
+  location_not_found: 'No such location',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './money.js';
 export * from './clock.js';
+export * from './duration.js';
 export * from './localDate.js';
 export * from './phone.js';
 export * from './cardNumber.js';
@@ -12,3 +13,4 @@ export * from './refunds.js';
 export * from './ledger.js';
 export * from './records.js';
 export * from './ports.js';
+export * from './webhooks.js';

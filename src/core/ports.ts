@@ -1,7 +1,8 @@
 // The ports the use cases need; src/store implements them on PostgreSQL. Every call runs inside one transaction.
-import type { NewLedgerTransaction } from './ledger.js';
+import type { Actor, NewLedgerTransaction } from './ledger.js';
 import type { Minor, Points } from './money.js';
-import type { Business, Location, Member, MemberLot, OutboxEvent, Purchase, Refund } from './records.js';
+import type { ClaimedWebhookDelivery, Webhook, WebhookAttemptOutcome, WebhookDeliverySummary } from './records.js';
+import type { Business, Location, Member, MemberLot, OutboxEvent, Purchase, PurchaseItem, Refund } from './records.js';
 
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
@@ -10,6 +11,9 @@ export interface BusinessRepository {
   update(b: Business): Promise<void>;
   insertLocation(l: Location): Promise<void>;
   locationExists(businessId: string, locationId: string): Promise<boolean>;
+  /** The secret member QR tokens of this business are signed with. */
+  qrSecret(businessId: string): Promise<string | null>;
+  hasPurchases(businessId: string): Promise<boolean>;
 }
 
 export interface ApiKeyRecord {
@@ -38,6 +42,10 @@ export interface MemberRepository {
   findByPhone(businessId: string, phone: string): Promise<Member | null>;
   findByCard(businessId: string, cardNumber: string): Promise<Member | null>;
   findByLast4(businessId: string, last4: string, limit: number): Promise<Member[]>;
+  /** Name (any part, any case), phone digits or card number digits; newest members first. */
+  search(businessId: string, q: { text: string; digits: string }, limit: number): Promise<Member[]>;
+  /** Saves the profile fields and the blocked flag. */
+  update(m: Member): Promise<void>;
   /**
    * Locks the member row until the transaction ends (every points write locks its member first) and returns it
    * with its business and its open lots as they are after every earlier writer committed, in one round trip.
@@ -48,6 +56,8 @@ export interface MemberRepository {
 export interface LotRepository {
   /** Lots with points left (active, pending or due to expire). Lots only change under their member's lock. */
   open(businessId: string, memberId: string): Promise<MemberLot[]>;
+  /** Open lots of several members at once (lists of members). */
+  openMany(businessId: string, memberIds: readonly string[]): Promise<MemberLot[]>;
   get(businessId: string, lotId: string): Promise<MemberLot | null>;
 }
 
@@ -58,12 +68,14 @@ export interface PurchaseRepository {
   /** Purchases less their refunds since `since` (null: all time). */
   totalSpent(businessId: string, memberId: string, since: Date | null): Promise<Minor>;
   refunds(businessId: string, purchaseId: string): Promise<Refund[]>;
+  items(businessId: string, purchaseId: string): Promise<PurchaseItem[]>;
 }
 
 /** Everything one points write changes, written together in one statement. */
 export interface LedgerWrite {
   transactions: NewLedgerTransaction[];
   purchase?: Purchase | undefined;
+  items?: PurchaseItem[] | undefined;
   refund?: Refund | undefined;
   /** Outbox events recorded in the same transaction as the change. */
   events: OutboxEvent[];
@@ -77,6 +89,20 @@ export interface LedgerWrite {
 export interface LedgerRepository {
   /** Writes the transactions, their postings and new lots, applies debits to lots, and records purchase, refund and events. */
   write(w: LedgerWrite): Promise<void>;
+  /** A member's transactions, newest first, strictly older than `before` when given (keyset pagination). */
+  history(businessId: string, memberId: string, limit: number, before: { createdAt: Date; id: string } | null): Promise<LedgerTransactionRecord[]>;
+}
+
+export interface LedgerTransactionRecord {
+  id: string;
+  memberId: string;
+  type: string;
+  points: Points;
+  balanceAfter: Points;
+  reason: string | null;
+  actor: Actor;
+  purchaseId: string | null;
+  createdAt: Date;
 }
 
 export type IdempotencyClaim<T> = { status: 'new' } | { status: 'replay'; result: T };
@@ -96,7 +122,35 @@ export interface ExpiryRepository {
    * Expires what remains of lots whose expiry has passed, for up to `memberLimit` members, locking each member
    * first and skipping members locked by others; one expiry transaction per member with one posting per lot.
    */
-  expireBatch(now: Date, memberLimit: number): Promise<{ members: number; lots: number; points: Points }>;
+  expireBatch(now: Date, memberLimit: number, businessId?: string): Promise<{ members: number; lots: number; points: Points }>;
+  /** The earliest expiry among a business's lots with points left (the test clock steps through these). */
+  nextDue(businessId: string): Promise<Date | null>;
+}
+
+export interface WebhookRepository {
+  /**
+   * Inserts the webhook unless its business already has `maxLive` live ones; concurrent inserts for one business are
+   * serialised (a transaction-scoped lock), so the limit holds.
+   */
+  insert(w: Omit<Webhook, 'deletedAt'>, maxLive: number): Promise<'ok' | 'limit_reached'>;
+  /** The business's live webhooks, oldest first, each with its latest delivery. */
+  listLive(businessId: string): Promise<Array<{ webhook: Webhook; lastDelivery: WebhookDeliverySummary | null }>>;
+  /** Marks a live webhook deleted and fails its pending deliveries; false when there is no such live webhook. */
+  delete(businessId: string, id: string, at: Date): Promise<boolean>;
+  /**
+   * Takes up to `limit` unpublished outbox events in id order (skipping ones another dispatcher holds), queues one
+   * pending delivery per live webhook subscribed to each, and marks the events published at `now`.
+   */
+  dispatch(now: Date, opts: { businessId: string | null; limit: number }): Promise<{ events: number; deliveries: number }>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` (skipping ones another worker holds) by moving their next
+   * attempt to `leaseUntil`, so no other worker takes them while they are being sent.
+   */
+  claimDue(now: Date, leaseUntil: Date, opts: { businessId: string | null; limit: number }): Promise<ClaimedWebhookDelivery[]>;
+  /** Records an attempt of a still-pending delivery; false when it was no longer pending or someone else recorded one. */
+  recordAttempt(o: WebhookAttemptOutcome): Promise<boolean>;
+  /** The earliest next attempt among the business's pending deliveries. */
+  nextDueAt(businessId: string): Promise<Date | null>;
 }
 
 export interface Repositories {
@@ -109,6 +163,7 @@ export interface Repositories {
   idempotency: IdempotencyRepository;
   outbox: OutboxRepository;
   expiry: ExpiryRepository;
+  webhooks: WebhookRepository;
 }
 
 /** Runs `work` in one database transaction; everything it does commits or rolls back together. */

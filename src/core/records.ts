@@ -30,6 +30,9 @@ export interface Member {
   birthday: string | null;
   email: string | null;
   blocked: boolean;
+  /** Purchases less refunds, all time (kept by every ledger write). */
+  totalSpent: Minor;
+  purchasesCount: number;
   createdAt: Date;
 }
 
@@ -56,6 +59,16 @@ export interface Purchase {
   createdAt: Date;
 }
 
+export interface PurchaseItem {
+  sku: string;
+  name: string;
+  category: string | null;
+  /** Up to three decimals (weighed goods). */
+  quantity: number;
+  /** Price of one unit, minor units. */
+  price: Minor;
+}
+
 export interface Refund {
   id: string;
   businessId: string;
@@ -76,4 +89,58 @@ export interface OutboxEvent {
   payload: Record<string, unknown>;
 }
 
-export type MemberRef = { id: string } | { phone: string } | { card: string };
+export type MemberRef = { id: string } | { phone: string } | { card: string } | { qrToken: string };
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface Webhook {
+  id: string;
+  businessId: string;
+  url: string;
+  events: string[];
+  /** The signing secret; kept in clear because every delivery is signed with it. */
+  secret: string;
+  createdAt: Date;
+  deletedAt: Date | null;
+}
+
+/** What the list shows of a webhook's latest delivery. */
+export interface WebhookDeliverySummary {
+  eventType: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  statusCode: number | null;
+  error: string | null;
+  /** The last attempt, or null before the first. */
+  at: Date | null;
+}
+
+/** A delivery claimed by a worker, with what it needs to send it. */
+export interface ClaimedWebhookDelivery {
+  id: string;
+  businessId: string;
+  webhookId: string;
+  url: string;
+  secret: string;
+  webhookDeleted: boolean;
+  eventType: string;
+  payload: unknown;
+  eventCreatedAt: Date;
+  /** Attempts made before this claim. */
+  attempts: number;
+  /** When the delivery was queued: its 24 hours of retries count from here. */
+  createdAt: Date;
+}
+
+/** The result of one attempt: delivered, another try at `nextAttemptAt`, or failed for good. */
+export interface WebhookAttemptOutcome {
+  businessId: string;
+  id: string;
+  /** The attempts the claim saw; the outcome is dropped if another worker has recorded one since. */
+  claimedAttempts: number;
+  at: Date;
+  status: WebhookDeliveryStatus;
+  statusCode: number | null;
+  error: string | null;
+  nextAttemptAt: Date;
+}

@@ -10,6 +10,7 @@ export interface BusinessesTable {
   currency: string;
   region: string;
   program: ColumnType<unknown, string, string>;
+  qr_secret: Generated<string>;
   created_at: Timestamp;
 }
 
@@ -42,6 +43,8 @@ export interface MembersTable {
   email: string | null;
   blocked: Generated<boolean>;
   ledger_seq: Generated<number>;
+  total_spent: Generated<number>;
+  purchases_count: Generated<number>;
   created_at: Timestamp;
 }
 
@@ -60,6 +63,23 @@ export interface PurchasesTable {
   location_id: string | null;
   occurred_at: Timestamp;
   created_at: Timestamp;
+}
+
+export interface PurchaseItemsTable {
+  business_id: string;
+  purchase_id: string;
+  line: number;
+  sku: string;
+  name: string;
+  category: string | null;
+  /** numeric(12,3): up to three decimals (weighed goods). */
+  quantity: number;
+  price: number;
+}
+
+export interface TestClocksTable {
+  business_id: string;
+  offset_ms: number;
 }
 
 export interface LedgerTransactionsTable {
@@ -133,16 +153,48 @@ export interface OutboxEventsTable {
   published_at: Timestamp | null;
 }
 
+export interface WebhooksTable {
+  business_id: string;
+  id: string;
+  url: string;
+  events: string[];
+  secret: string;
+  created_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface WebhookDeliveriesTable {
+  business_id: string;
+  id: string;
+  webhook_id: string;
+  event_id: number;
+  event_type: string;
+  payload: ColumnType<unknown, string, string>;
+  event_created_at: Timestamp;
+  attempts: Generated<number>;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  next_attempt_at: Timestamp;
+  last_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
+
 export interface Database {
   businesses: BusinessesTable;
   locations: LocationsTable;
   api_keys: ApiKeysTable;
   members: MembersTable;
   purchases: PurchasesTable;
+  purchase_items: PurchaseItemsTable;
+  test_clocks: TestClocksTable;
   ledger_transactions: LedgerTransactionsTable;
   lots: LotsTable;
   postings: PostingsTable;
   purchase_refunds: PurchaseRefundsTable;
   idempotency_keys: IdempotencyKeysTable;
   outbox_events: OutboxEventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -8,6 +8,7 @@ import { idempotencyRepository, outboxRepository } from './repositories/idempote
 import { ledgerRepository, lotRepository } from './repositories/ledger.js';
 import { memberRepository } from './repositories/members.js';
 import { purchaseRepository } from './repositories/purchases.js';
+import { webhookRepository } from './repositories/webhooks.js';
 
 export function repositories(db: Kysely<Database>): Repositories {
   return {
@@ -20,6 +21,7 @@ export function repositories(db: Kysely<Database>): Repositories {
     idempotency: idempotencyRepository(db),
     outbox: outboxRepository(db),
     expiry: expiryRepository(db),
+    webhooks: webhookRepository(db),
   };
 }
 

@@ -1,7 +1,11 @@
 // Migrations live in code, in order; each module exports up().
 import type { Migration } from 'kysely';
 import * as m001 from './001_foundation.js';
+import * as m002 from './002_api.js';
+import * as m003 from './003_webhooks.js';
 
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_api': m002,
+  '003_webhooks': m003,
 };

@@ -30,6 +30,14 @@ export function businessRepository(db: Kysely<Database>): BusinessRepository {
       const row = await db.selectFrom('locations').select('id').where('business_id', '=', businessId).where('id', '=', locationId).executeTakeFirst();
       return row !== undefined;
     },
+    async qrSecret(businessId) {
+      const row = await db.selectFrom('businesses').select('qr_secret').where('id', '=', businessId).executeTakeFirst();
+      return row?.qr_secret ?? null;
+    },
+    async hasPurchases(businessId) {
+      const row = await db.selectFrom('purchases').select('id').where('business_id', '=', businessId).limit(1).executeTakeFirst();
+      return row !== undefined;
+    },
     async insertLocation(l) {
       await db.insertInto('locations').values({ business_id: l.businessId, id: l.id, name: l.name, address: l.address }).execute();
     },

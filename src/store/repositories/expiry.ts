@@ -4,14 +4,20 @@ import type { Database } from '../schema.js';
 
 export function expiryRepository(db: Kysely<Database>): ExpiryRepository {
   return {
-    async expireBatch(now, memberLimit) {
+    async nextDue(businessId) {
+      const r = await sql<{ at: Date | null }>`
+        select min(expires_at) as at from lots where business_id = ${businessId} and remaining > 0 and expires_at is not null`.execute(db);
+      return r.rows[0]?.at ?? null;
+    },
+    async expireBatch(now, memberLimit, businessId) {
+      const onlyBusiness = businessId ? sql`and business_id = ${businessId}` : sql``;
       // Statement 1 locks the members (skipping those busy with a purchase right now). Statement 2 reads their lots
       // with a fresh snapshot, taken after the locks, so it sees every change their last writers committed.
       const locked = await sql<{ business_id: string; id: string }>`
         select m.business_id, m.id from members m
         join (select distinct business_id, member_id from (
                 select business_id, member_id from lots
-                 where remaining > 0 and expires_at is not null and expires_at <= ${now}
+                 where remaining > 0 and expires_at is not null and expires_at <= ${now} ${onlyBusiness}
                  order by expires_at limit ${memberLimit}) due) d
           on m.business_id = d.business_id and m.id = d.member_id
         for no key update of m skip locked

@@ -1,18 +1,26 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { DomainError, type IdempotencyRepository, type OutboxRepository } from '../../core/index.js';
 import type { Database } from '../schema.js';
 
 export function idempotencyRepository(db: Kysely<Database>): IdempotencyRepository {
   return {
-    // A concurrent claim of the same key waits on the unique index until the first transaction ends.
+    // The first claimant holds a transaction-level advisory lock on the key until it commits or rolls back, so a
+    // concurrent duplicate is told at once that the first is still running instead of waiting on the unique index.
     async claim<T>(businessId: string, key: string, requestHash: string, at: Date) {
-      const inserted = await db
-        .insertInto('idempotency_keys')
-        .values({ business_id: businessId, key, request_hash: requestHash, result: null, created_at: at })
-        .onConflict((oc) => oc.doNothing())
-        .returning('key')
-        .executeTakeFirst();
-      if (inserted) return { status: 'new' } as const;
+      const r = await sql<{ got: boolean; inserted: number }>`
+        with lock as materialized (
+          select pg_try_advisory_xact_lock(hashtextextended(${businessId}::text || '/' || ${key}::text, 7)) as got
+        ), ins as (
+          insert into idempotency_keys (business_id, key, request_hash, result, created_at)
+          select ${businessId}::uuid, ${key}::text, ${requestHash}::text, null::jsonb, ${at}::timestamptz from lock where got
+          on conflict do nothing
+          returning 1
+        )
+        select (select got from lock) as got, (select count(*) from ins)::int as inserted
+      `.execute(db);
+      const row0 = r.rows[0];
+      if (!row0?.got) throw new DomainError('idempotency_in_flight', `A request with the idempotency key "${key}" is still being processed; retry in a moment`, { key });
+      if (row0.inserted === 1) return { status: 'new' } as const;
       const row = await db
         .selectFrom('idempotency_keys')
         .select(['request_hash', 'result'])

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { LedgerRepository, LotRepository } from '../../core/index.js';
+import type { ActorType, LedgerRepository, LotRepository } from '../../core/index.js';
 import type { Database } from '../schema.js';
 import { writeLedger } from './ledgerWrite.js';
 import { toLot } from './rows.js';
@@ -17,6 +17,17 @@ export function lotRepository(db: Kysely<Database>): LotRepository {
         .execute();
       return rows.map(toLot);
     },
+    async openMany(businessId, memberIds) {
+      if (memberIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('lots')
+        .selectAll()
+        .where('business_id', '=', businessId)
+        .where('member_id', 'in', [...memberIds])
+        .where(sql<boolean>`remaining > 0`)
+        .execute();
+      return rows.map(toLot);
+    },
     async get(businessId, lotId) {
       const row = await db.selectFrom('lots').selectAll().where('business_id', '=', businessId).where('id', '=', lotId).executeTakeFirst();
       return row ? toLot(row) : null;
@@ -27,5 +38,25 @@ export function lotRepository(db: Kysely<Database>): LotRepository {
 export function ledgerRepository(db: Kysely<Database>): LedgerRepository {
   return {
     write: (w) => writeLedger(db, w),
+    async history(businessId, memberId, limit, before) {
+      let q = db
+        .selectFrom('ledger_transactions')
+        .selectAll()
+        .where('business_id', '=', businessId)
+        .where('member_id', '=', memberId);
+      if (before) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(before.createdAt, before.id)));
+      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return rows.map((r) => ({
+        id: r.id,
+        memberId: r.member_id,
+        type: r.type,
+        points: r.points,
+        balanceAfter: r.balance_after,
+        reason: r.reason,
+        actor: { type: r.actor_type as ActorType, id: r.actor_id },
+        purchaseId: r.purchase_id,
+        createdAt: r.created_at,
+      }));
+    },
   };
 }

@@ -7,8 +7,8 @@ import type { Database } from '../schema.js';
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
 export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise<void> {
-  // One write is about one member: the member whose lock the caller holds, and whose ledger_seq is bumped.
-  const owner = w.transactions[0];
+  // One write is about one member: the member whose lock the caller holds, and whose ledger_seq and counters are bumped.
+  const owner = w.transactions[0] ?? w.purchase ?? w.refund;
   if (w.transactions.some((t) => t.businessId !== owner?.businessId || t.memberId !== owner?.memberId)) {
     throw new Error('ledger: one write may only change one member');
   }
@@ -88,12 +88,21 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
         },
       ]
     : [];
+  const items = w.purchase
+    ? (w.items ?? []).map((it, line) => ({ business_id: w.purchase?.businessId, purchase_id: w.purchase?.id, line, sku: it.sku, name: it.name, category: it.category, quantity: it.quantity, price: it.price }))
+    : [];
+  const spentDelta = (w.purchase?.amount ?? 0) - (w.refund?.amount ?? 0);
+  const countDelta = w.purchase ? 1 : 0;
   const events = w.events.map((e) => ({ business_id: e.businessId, type: e.type, payload: e.payload }));
 
   const r = await sql<{ debited: number }>`
     with ins_purchase as (
       insert into purchases
       select * from jsonb_populate_recordset(null::purchases, ${json(purchases)}::jsonb)
+      returning 1
+    ), ins_items as (
+      insert into purchase_items
+      select * from jsonb_populate_recordset(null::purchase_items, ${json(items)}::jsonb)
       returning 1
     ), ins_tx as (
       insert into ledger_transactions
@@ -120,7 +129,8 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
       select * from jsonb_populate_recordset(null::purchase_refunds, ${json(refunds)}::jsonb)
       returning 1
     ), bump as (
-      update members set ledger_seq = members.ledger_seq + 1
+      update members set ledger_seq = members.ledger_seq + 1, total_spent = members.total_spent + ${spentDelta},
+                         purchases_count = members.purchases_count + ${countDelta}
        where members.business_id = ${owner?.businessId ?? null} and members.id = ${owner?.memberId ?? null}
       returning 1
     ), ins_events as (
@@ -130,7 +140,7 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
       returning 1
     )
     select (select count(*) from debited)::int as debited,
-           (select count(*) from ins_purchase) + (select count(*) from ins_tx) + (select count(*) from ins_lots)
+           (select count(*) from ins_purchase) + (select count(*) from ins_items) + (select count(*) from ins_tx) + (select count(*) from ins_lots)
          + (select count(*) from ins_postings) + (select count(*) from ins_refund) + (select count(*) from ins_events)
          + (select count(*) from bump) as written
   `.execute(db);

@@ -49,6 +49,29 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
         .execute();
       return rows.map(toMember);
     },
+    async search(businessId, q, limit) {
+      const text = q.text.replace(/[\\%_]/g, (c) => `\\${c}`);
+      const rows = await base()
+        .where('business_id', '=', businessId)
+        .where((eb) =>
+          eb.or([
+            ...(text ? [eb('name', 'ilike', `%${text}%`)] : []),
+            ...(q.digits.length >= 3 ? [eb('phone', 'like', `%${q.digits}%`), eb('card_number', 'like', `${q.digits}%`)] : []),
+          ]),
+        )
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toMember);
+    },
+    async update(m) {
+      await db
+        .updateTable('members')
+        .set({ name: m.name, birthday: m.birthday, email: m.email, blocked: m.blocked })
+        .where('business_id', '=', m.businessId)
+        .where('id', '=', m.id)
+        .execute();
+    },
     async lock(businessId, id) {
       // One round trip: lock the member (FOR NO KEY UPDATE OF m: serialises points writes without blocking inserts
       // that reference the member), read its business, and its open lots as JSON. The lots subquery reads the

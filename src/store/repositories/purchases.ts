@@ -32,6 +32,16 @@ export function purchaseRepository(db: Kysely<Database>): PurchaseRepository {
         .execute();
       return rows.map(toRefund);
     },
+    async items(businessId, purchaseId) {
+      const rows = await db
+        .selectFrom('purchase_items')
+        .selectAll()
+        .where('business_id', '=', businessId)
+        .where('purchase_id', '=', purchaseId)
+        .orderBy('line')
+        .execute();
+      return rows.map((r) => ({ sku: r.sku, name: r.name, category: r.category, quantity: r.quantity, price: r.price }));
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import type { Business, Member, MemberLot, Program, Purchase, Refund } from '../
 import type { Selectable } from 'kysely';
 import type { BusinessesTable, LotsTable, MembersTable, PurchaseRefundsTable, PurchasesTable } from '../schema.js';
 
-export const toBusiness = (r: Selectable<BusinessesTable>): Business => ({
+export const toBusiness = (r: Omit<Selectable<BusinessesTable>, 'qr_secret'>): Business => ({
   id: r.id,
   name: r.name,
   timezone: r.timezone,
@@ -22,6 +22,8 @@ export const toMember = (r: Selectable<MembersTable>): Member => ({
   birthday: r.birthday,
   email: r.email,
   blocked: r.blocked,
+  totalSpent: r.total_spent,
+  purchasesCount: r.purchases_count,
   createdAt: r.created_at,
 });
 
