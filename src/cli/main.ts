@@ -40,10 +40,11 @@ program
   .description('run the server: apply migrations, start the scheduled jobs and the HTTP server')
   .option('--port <port>', 'HTTP port (PORT, default 3000)')
   .option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)')
+  .option('--test-clock', 'let API clients move their business\'s clock (POST /api/v1/test-clock); refused when NODE_ENV=production')
   .action(
-    action<{ port?: string; host?: string }>(
+    action<{ port?: string; host?: string; testClock?: boolean }>(
       async (config, log) => (await import('./commands/start.js')).startCommand(config, log),
-      (f) => ({ port: f.port, host: f.host }),
+      (f) => ({ port: f.port, host: f.host, testClock: f.testClock ? true : undefined }),
     ),
   );
 

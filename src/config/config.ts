@@ -15,6 +15,11 @@ export interface Config {
   publicUrl: string | null;
   expiryIntervalSeconds: number;
   logLevel: LogLevel;
+  /** API requests per second per key. */
+  apiRateLimit: number;
+  /** Serve /api/v1/test-clock (never in production). */
+  testClock: boolean;
+  nodeEnv: string | null;
 }
 
 export class ConfigError extends Error {
@@ -22,7 +27,7 @@ export class ConfigError extends Error {
 }
 
 /** Values given as command-line flags; they win over the environment. */
-export type ConfigOverrides = Partial<Record<keyof Config, string | number | null | undefined>>;
+export type ConfigOverrides = Partial<Record<keyof Config, string | number | boolean | null | undefined>>;
 
 const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
@@ -48,6 +53,16 @@ const SETTINGS = {
     flag: undefined,
     schema: z.preprocess(emptyToUndefined, intIn(1, 86_400).default(300)),
   },
+  apiRateLimit: { env: 'KOPILKA_API_RATE_LIMIT', flag: undefined, schema: z.preprocess(emptyToUndefined, intIn(1, 1_000_000).default(50)) },
+  testClock: {
+    env: 'KOPILKA_TEST_CLOCK',
+    flag: '--test-clock',
+    schema: z.preprocess(
+      (v) => (v === undefined || v === '' ? false : v === true || v === 'true' || v === '1' ? true : v === false || v === 'false' || v === '0' ? false : v),
+      z.boolean({ error: 'expected true or false' }),
+    ),
+  },
+  nodeEnv: { env: 'NODE_ENV', flag: undefined, schema: optional(z.string()) },
   logLevel: {
     env: 'LOG_LEVEL',
     flag: '--debug',
@@ -76,6 +91,13 @@ function read<K extends keyof Config>(key: K, env: NodeJS.ProcessEnv, overrides:
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const config = readAll(env, overrides);
+  // The test clock rewrites time for a business; a production server must never offer it.
+  if (config.testClock && config.nodeEnv === 'production') throw new ConfigError('--test-clock is refused when NODE_ENV=production');
+  return config;
+}
+
+function readAll(env: NodeJS.ProcessEnv, overrides: ConfigOverrides): Config {
   return {
     databaseUrl: read('databaseUrl', env, overrides) ?? null,
     dataDir: path.resolve(read('dataDir', env, overrides)),
@@ -84,6 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     publicUrl: read('publicUrl', env, overrides) ?? null,
     expiryIntervalSeconds: read('expiryIntervalSeconds', env, overrides),
     logLevel: read('logLevel', env, overrides),
+    apiRateLimit: read('apiRateLimit', env, overrides),
+    testClock: read('testClock', env, overrides),
+    nodeEnv: read('nodeEnv', env, overrides) ?? null,
   };
 }
 

@@ -5,12 +5,15 @@ import { sql, type Kysely } from 'kysely';
 import type { Server } from 'node:http';
 import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
+import { mountApi, type ApiOptions } from './api.js';
 import { problem } from './problem.js';
 
 export interface HttpDeps {
   app: AppDeps;
   db: Kysely<any>;
   log: Logger;
+  /** The integration API; without it only /healthz is served. */
+  api?: Omit<ApiOptions, 'deps' | 'log'>;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -27,6 +30,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
       return c.json({ status: 'error' }, 503);
     }
   });
+
+  if (deps.api) mountApi(http, { ...deps.api, deps: deps.app, log: deps.log });
 
   http.notFound((c) => problem(c, { title: 'Not Found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}` }));
   // Never a stack trace in a response: the detail stays in our log.

@@ -4,6 +4,9 @@ import type { Config } from '../../config/config.js';
 import type { Logger } from '../../config/logger.js';
 import { createHttpApp, startHttpServer } from '../../http/server.js';
 import { startScheduler } from '../../jobs/scheduler.js';
+import { createTestClocks } from '../../jobs/testClock.js';
+import { startWebhookWorker } from '../../jobs/webhooks.js';
+import { testClockStore } from '../../store/testClocks.js';
 import { openApp } from '../compose.js';
 
 export async function startCommand(config: Config, log: Logger): Promise<void> {
@@ -19,16 +22,25 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
       if (r.lots > 0) log.info(`expired ${r.points} points in ${r.lots} lots of ${r.members} members`);
     },
   });
+  const webhooks = startWebhookWorker(app.deps, log, { db: app.db });
+  const stopJobs = async () => {
+    await webhooks.stop();
+    await expiry.stop();
+  };
   let http;
   try {
-    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log }), config);
+    const testClocks = config.testClock ? await createTestClocks(app.deps, testClockStore(app.db)) : null;
+    if (testClocks) log.warn('the test clock is on: API clients can move their business\'s time (never use this in production)');
+    const api = { rateLimit: config.apiRateLimit, testClocks };
+    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api }), config);
   } catch (e) {
-    await expiry.stop();
+    await stopJobs();
     await app.close();
     throw e;
   }
   console.log(`Kopilka is running at ${http.url}${config.publicUrl ? ` (public address ${config.publicUrl})` : ''}`);
   console.log(`Data: ${app.database.location}`);
+  console.log(`API reference: ${http.url}/api/docs`);
   console.log('Press Ctrl-C to stop.');
 
   const signal = await nextSignal();
@@ -38,7 +50,7 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
   process.once('SIGINT', () => process.exit(130));
   process.on('SIGTERM', () => log.info('already stopping'));
   await http.close();
-  await expiry.stop();
+  await stopJobs();
   await app.close();
   log.info('stopped');
 }

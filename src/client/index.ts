@@ -1,0 +1,141 @@
+// The typed client for the Kopilka Integration API (/api/v1). Runs anywhere with fetch (Node 20+, browsers).
+// Types come from the same zod schemas the server validates with (type-only imports: no zod at run time).
+import type { z } from 'zod';
+import type * as S from '../http/schemas.js';
+
+export type Member = z.output<typeof S.Member>;
+export type MemberCreate = z.input<typeof S.MemberCreate>;
+export type MemberUpdate = z.input<typeof S.MemberUpdate>;
+export type MemberRef = z.input<typeof S.MemberRefInput>;
+export type TransactionPage = z.output<typeof S.TransactionPageSchema>;
+export type Adjustment = z.output<typeof S.Adjustment>;
+export type PurchaseCreate = z.input<typeof S.PurchaseCreate>;
+export type PurchaseQuoteRequest = z.input<typeof S.PurchaseQuoteRequest>;
+export type PurchaseQuote = z.output<typeof S.PurchaseQuote>;
+export type PurchaseRecorded = z.output<typeof S.PurchaseRecorded>;
+export type Purchase = z.output<typeof S.Purchase>;
+export type Refund = z.output<typeof S.Refund>;
+export type Program = z.output<typeof S.Program>;
+export type ProgramUpdate = z.input<typeof S.ProgramUpdate>;
+export type QrToken = z.output<typeof S.QrToken>;
+export type Webhook = z.output<typeof S.Webhook>;
+export type WebhookCreate = z.input<typeof S.WebhookCreate>;
+export type WebhookCreated = z.output<typeof S.WebhookCreated>;
+export type TestClock = z.output<typeof S.TestClock>;
+export type Problem = z.output<typeof S.ProblemSchema>;
+
+/** An answer that is not 2xx: the problem document's code, status and details. */
+export class KopilkaError extends Error {
+  override readonly name = 'KopilkaError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly problem: Problem,
+  ) {
+    super(problem.detail ?? problem.title);
+  }
+}
+
+export interface ClientOptions {
+  /** e.g. http://127.0.0.1:3000 */
+  baseUrl: string;
+  apiKey: string;
+  fetch?: typeof fetch;
+  /** Retries of network errors, 409 idempotency_in_flight and 429 (with the same Idempotency-Key). Default 2. */
+  retries?: number;
+}
+
+export interface RawResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+  /** The server answered from an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+export interface WriteOptions {
+  /** Default: a new random key per call (kept across this call's retries). */
+  idempotencyKey?: string;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const enc = encodeURIComponent;
+
+export function createClient(o: ClientOptions) {
+  const doFetch = o.fetch ?? fetch;
+  const base = o.baseUrl.replace(/\/+$/, '');
+  const retries = o.retries ?? 2;
+
+  async function request<T>(method: Method, path: string, opts: { body?: unknown; idempotencyKey?: string; query?: Record<string, string | number | undefined> } = {}): Promise<RawResponse<T>> {
+    const qs = Object.entries(opts.query ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&');
+    const url = `${base}/api/v1${path}${qs ? `?${qs}` : ''}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${o.apiKey}`, accept: 'application/json' };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
+    for (let attempt = 0; ; attempt++) {
+      let res: Response;
+      try {
+        res = await doFetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      } catch (e) {
+        // Without an idempotency key a retried write could apply twice; only reads and keyed writes are retried.
+        if (attempt < retries && (method === 'GET' || opts.idempotencyKey)) {
+          await sleep(100 * 2 ** attempt);
+          continue;
+        }
+        throw e;
+      }
+      const text = await res.text();
+      const body = text ? (JSON.parse(text) as unknown) : undefined;
+      if (res.ok) return { status: res.status, headers: res.headers, body: body as T, replayed: res.headers.get('idempotent-replayed') === 'true' };
+      const problem = (body ?? { type: 'about:blank', title: res.statusText, status: res.status, code: 'http_error' }) as Problem;
+      const retryable = res.status === 429 || (res.status === 409 && problem.code === 'idempotency_in_flight');
+      if (retryable && attempt < retries) {
+        await sleep(Math.min(5_000, Number(res.headers.get('retry-after') ?? 0) * 1000 || 200 * 2 ** attempt));
+        continue;
+      }
+      throw new KopilkaError(res.status, problem.code, problem);
+    }
+  }
+  const key = (w?: WriteOptions) => w?.idempotencyKey ?? globalThis.crypto.randomUUID();
+  const get = async <T>(path: string, query?: Record<string, string | number | undefined>) => (await request<T>('GET', path, { query })).body;
+  const write = async <T>(method: Method, path: string, body: unknown, w?: WriteOptions) => (await request<T>(method, path, { body, idempotencyKey: key(w) })).body;
+
+  return {
+    request,
+    program: {
+      get: () => get<Program>('/program'),
+      update: async (change: ProgramUpdate) => (await request<Program>('PATCH', '/program', { body: change })).body,
+    },
+    members: {
+      create: (input: MemberCreate, w?: WriteOptions) => write<Member>('POST', '/members', input, w),
+      find: async (query: { phone: string } | { card: string } | { last4: string } | { q: string }) => (await get<{ items: Member[] }>('/members', query)).items,
+      get: (memberId: string) => get<Member>(`/members/${enc(memberId)}`),
+      update: async (memberId: string, change: MemberUpdate) => (await request<Member>('PATCH', `/members/${enc(memberId)}`, { body: change })).body,
+      transactions: (memberId: string, page: { limit?: number; cursor?: string } = {}) => get<TransactionPage>(`/members/${enc(memberId)}/transactions`, page),
+      adjust: (memberId: string, input: { points: number; reason: string }, w?: WriteOptions) => write<Adjustment>('POST', `/members/${enc(memberId)}/adjustments`, input, w),
+      qrToken: async (memberId: string, input: { ttlSeconds?: number } = {}) => (await request<QrToken>('POST', `/members/${enc(memberId)}/qr-token`, { body: input })).body,
+    },
+    purchases: {
+      quote: async (input: PurchaseQuoteRequest) => (await request<PurchaseQuote>('POST', '/purchases/quote', { body: input })).body,
+      create: (input: PurchaseCreate, w?: WriteOptions) => write<PurchaseRecorded>('POST', '/purchases', input, w),
+      get: (purchaseId: string) => get<Purchase>(`/purchases/${enc(purchaseId)}`),
+      refund: (purchaseId: string, input: { amount?: number } = {}, w?: WriteOptions) => write<Refund>('POST', `/purchases/${enc(purchaseId)}/refunds`, input, w),
+    },
+    webhooks: {
+      create: (input: WebhookCreate, w?: WriteOptions) => write<WebhookCreated>('POST', '/webhooks', input, w),
+      list: async () => (await get<{ items: Webhook[] }>('/webhooks')).items,
+      delete: async (webhookId: string) => {
+        await request<undefined>('DELETE', `/webhooks/${enc(webhookId)}`);
+      },
+    },
+    testClock: {
+      get: () => get<TestClock>('/test-clock'),
+      advance: async (duration: string) => (await request<TestClock>('POST', '/test-clock', { body: { advance: duration } })).body,
+      to: async (time: Date | string) => (await request<TestClock>('POST', '/test-clock', { body: { to: typeof time === 'string' ? time : time.toISOString() } })).body,
+    },
+  };
+}
+
+export type KopilkaClient = ReturnType<typeof createClient>;

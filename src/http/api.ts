@@ -1,0 +1,94 @@
+// The integration API under /api/v1: authentication, rate limits, the routes, the OpenAPI document and its page.
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { AppDeps } from '../app/deps.js';
+import type { Logger } from '../config/logger.js';
+import type { TestClocks } from '../app/testClocks.js';
+import { apiKeyAuthenticator } from './auth.js';
+import { apiDocsHtml } from './docsPage.js';
+import type { ApiEnv } from './env.js';
+import { HttpError, errorResponse, toProblem } from './errors.js';
+import { memberRoutes } from './api/members.js';
+import { programRoutes } from './api/program.js';
+import { purchaseRoutes } from './api/purchases.js';
+import { testClockRoutes } from './api/testClock.js';
+import { webhookRoutes } from './api/webhooks.js';
+import { openApiDocument } from './openapi.js';
+import { tokenBucket } from './rateLimit.js';
+import type { ApiRouter } from './route.js';
+
+export interface ApiOptions {
+  deps: AppDeps;
+  log: Logger;
+  /** Requests per second per API key. */
+  rateLimit: number;
+  /** How long a verified key is trusted without asking the database again (a revoked key stops within this). */
+  authCacheMs?: number;
+  /** Present only when the server runs with --test-clock. */
+  testClocks?: TestClocks | null;
+  version?: string;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const FAILED_AUTH_PER_SECOND = 10;
+
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Mounts the API on `http` (paths /api/v1/… and /api/docs). */
+export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
+  const hono = new Hono<ApiEnv>();
+  const auth = apiKeyAuthenticator(o.deps, o.authCacheMs ?? 5_000);
+  const perKey = tokenBucket(o.rateLimit);
+  const failures = tokenBucket(FAILED_AUTH_PER_SECOND);
+  const clocks = o.testClocks ?? null;
+
+  const router: ApiRouter = {
+    hono,
+    specs: [],
+    async guard(c) {
+      const caller = await auth.authenticate(c.req.header('authorization'));
+      if (!caller) {
+        const wait = failures.take(clientAddress(c));
+        if (wait !== null) throw new HttpError(429, 'rate_limited', 'Too many failed sign-ins; wait and retry', {}, { 'Retry-After': String(wait) });
+        throw new HttpError(401, 'unauthorized', 'Send a valid API key as Authorization: Bearer <key>', {}, { 'WWW-Authenticate': 'Bearer realm="kopilka"' });
+      }
+      const wait = perKey.take(caller.keyId);
+      if (wait !== null) throw new HttpError(429, 'rate_limited', `More than ${o.rateLimit} requests per second with this key; retry after ${wait} s`, {}, { 'Retry-After': String(wait) });
+      c.set('caller', caller);
+      c.set('deps', clocks ? { ...o.deps, clock: clocks.clockFor(caller.businessId) } : o.deps);
+    },
+  };
+
+  hono.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HttpError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`); } }));
+  programRoutes(router);
+  memberRoutes(router);
+  purchaseRoutes(router);
+  webhookRoutes(router);
+  if (clocks) testClockRoutes(router, clocks);
+
+  let document: Record<string, unknown> | null = null;
+  hono.get('/openapi.json', (c) => {
+    document ??= openApiDocument(router.specs, { version: o.version ?? '1' });
+    return c.json(document);
+  });
+
+  hono.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
+  hono.onError((err, c) => {
+    const known = toProblem(c, err);
+    if (known) return known;
+    o.log.error(`${c.req.method} ${c.req.path} failed: ${err.stack ?? err.message}`);
+    return errorResponse(c, 500, 'internal_error', 'Something went wrong on our side; the request may be retried with the same Idempotency-Key');
+  });
+
+  http.route('/api/v1', hono);
+  const page = apiDocsHtml({ specUrl: '/api/v1/openapi.json', title: 'Kopilka Integration API' });
+  http.get('/api/docs', (c) => c.html(page));
+  return router;
+}

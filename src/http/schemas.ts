@@ -1,0 +1,362 @@
+// The API contract: zod schemas that validate requests and, registered by id, become the OpenAPI components.
+// Response schemas describe what the use cases return (see the type checks at the end of this file).
+import { z } from 'zod';
+import type { AdjustmentResult } from '../app/adjustPoints.js';
+import type { PurchaseView } from '../app/getPurchase.js';
+import type { TransactionPage } from '../app/listTransactions.js';
+import type { ProgramView } from '../app/program.js';
+import type { QrTokenView } from '../app/qrTokens.js';
+import type { PurchaseQuoteView } from '../app/quotePurchase.js';
+import type { PurchaseResult } from '../app/recordPurchase.js';
+import type { RefundResult } from '../app/refundPurchase.js';
+import type { MemberDetails } from '../app/views.js';
+
+export interface SchemaMeta {
+  id: string;
+  description?: string;
+}
+/** Request bodies (converted as inputs) and responses (as outputs) are registered separately. */
+export const requestSchemas = z.registry<SchemaMeta>();
+export const responseSchemas = z.registry<SchemaMeta>();
+
+const MAX_AMOUNT = 100_000_000_000;
+const MAX_POINTS = 1_000_000_000;
+const amount = (d: string) => z.number().int().min(1).max(MAX_AMOUNT).describe(d);
+const money = (d: string) => z.number().int().min(0).describe(d);
+const points = (d: string) => z.number().int().describe(d);
+const id = (d: string) => z.string().describe(d);
+const timestamp = (d: string) => z.iso.datetime({ offset: true }).describe(d);
+const percent = (d: string) => z.number().min(0).max(100).describe(`${d} (up to two decimals, e.g. 5 or 2.5)`);
+const days = (d: string) => z.number().int().min(0).max(3650).describe(d);
+
+// ── requests ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const MemberRefInput = z
+  .union([
+    z.strictObject({ id: z.string().min(1).max(100).describe('Member id') }),
+    z.strictObject({ phone: z.string().min(1).max(40).describe('Phone in any common format; the business region applies without a country code') }),
+    z.strictObject({ card: z.string().min(1).max(40).describe('Card number (10 digits, spaces allowed)') }),
+    z.strictObject({ qrToken: z.string().min(1).max(200).describe('Token from the member\'s QR code') }),
+  ])
+  .register(requestSchemas, { id: 'MemberRef', description: 'Exactly one way to name the member' });
+
+export const PurchaseItemInput = z
+  .strictObject({
+    sku: z.string().min(1).max(100),
+    name: z.string().min(1).max(200),
+    category: z.string().min(1).max(100).nullable().optional(),
+    quantity: z.number().positive().max(1_000_000).describe('Up to three decimals (weighed goods)'),
+    price: money('Price of one unit, minor units'),
+  })
+  .register(requestSchemas, { id: 'PurchaseItemInput' });
+
+const redeemPoints = z
+  .union([z.number().int().min(0).max(MAX_POINTS), z.literal('max')])
+  .describe('Points to pay with, or "max" for as many as the rules allow');
+
+export const PurchaseCreate = z
+  .strictObject({
+    member: MemberRefInput,
+    amount: amount('Purchase total before points, minor units'),
+    redeemPoints: redeemPoints.optional(),
+    externalId: z.string().min(1).max(200).optional().describe('The till\'s receipt id; unique per business'),
+    locationId: z.string().min(1).max(100).optional(),
+    occurredAt: timestamp('When the purchase happened, for receipts sent late; not in the future nor older than the program allows').optional(),
+    items: z.array(PurchaseItemInput).max(500).optional(),
+  })
+  .register(requestSchemas, { id: 'PurchaseCreate' });
+
+export const PurchaseQuoteRequest = z
+  .strictObject({ member: MemberRefInput, amount: amount('Purchase total before points, minor units'), redeemPoints: redeemPoints.optional() })
+  .register(requestSchemas, { id: 'PurchaseQuoteRequest' });
+
+export const RefundCreate = z
+  .strictObject({ amount: amount('Minor units to refund; default: all that is left of the purchase').optional() })
+  .register(requestSchemas, { id: 'RefundCreate' });
+
+export const MemberCreate = z
+  .strictObject({
+    phone: z.string().min(1).max(40),
+    name: z.string().max(100).nullable().optional(),
+    birthday: z.iso.date().nullable().optional().describe('YYYY-MM-DD'),
+    email: z.string().max(254).nullable().optional(),
+  })
+  .register(requestSchemas, { id: 'MemberCreate' });
+
+export const MemberUpdate = z
+  .strictObject({
+    name: z.string().max(100).nullable().optional(),
+    birthday: z.iso.date().nullable().optional(),
+    email: z.string().max(254).nullable().optional(),
+    blocked: z.boolean().optional(),
+  })
+  .register(requestSchemas, { id: 'MemberUpdate' });
+
+export const AdjustmentCreate = z
+  .strictObject({
+    points: z.number().int().min(-MAX_POINTS).max(MAX_POINTS).refine((n) => n !== 0, 'points must not be 0').describe('Positive: accrual; negative: write-off'),
+    reason: z.string().min(1).max(500),
+  })
+  .register(requestSchemas, { id: 'AdjustmentCreate' });
+
+export const QrTokenCreate = z
+  .strictObject({ ttlSeconds: z.number().int().min(10).max(366 * 86_400).optional().describe('Default 600') })
+  .register(requestSchemas, { id: 'QrTokenCreate' });
+
+const TierInput = z.strictObject({
+  id: z.string().min(1).max(40).optional().describe('Keep a tier\'s id when changing it; new tiers get one'),
+  name: z.string().min(1).max(40),
+  minTotalSpent: money('Spend within the tier window that reaches this tier, minor units'),
+  earnPercent: percent('Earn rate in this tier'),
+  maxRedeemPercent: percent('Share of a purchase payable with points in this tier'),
+});
+
+export const ProgramUpdate = z
+  .strictObject({
+    pointsName: z.string().min(1).max(40).optional(),
+    currency: z.string().length(3).optional().describe('ISO 4217; cannot change once purchases exist'),
+    timezone: z.string().min(1).max(64).optional().describe('IANA time zone, e.g. Europe/Moscow'),
+    earnPercent: percent('Points earned per 100 units of money paid').optional(),
+    maxRedeemPercent: percent('Share of a purchase payable with points').optional(),
+    minPurchaseToEarn: money('Smallest purchase that earns points, minor units').optional(),
+    welcomeBonus: z.number().int().min(0).max(MAX_POINTS).optional(),
+    pointsLifetimeDays: days('Days points stay valid; null: never expire').min(1).nullable().optional(),
+    activationDelayDays: days('Days before earned points can be spent').optional(),
+    pointValue: z.number().int().min(1).max(1_000_000).optional().describe('Minor units one point pays for'),
+    tierWindowDays: days('Rolling window for tier spend; null: all time').min(1).nullable().optional(),
+    lateReceiptWindowDays: days('How far back occurredAt may go').optional(),
+    tiers: z.array(TierInput).max(20).optional(),
+  })
+  .register(requestSchemas, { id: 'ProgramUpdate' });
+
+export const WebhookCreate = z
+  .strictObject({
+    url: z.string().min(1).max(2000).describe('http(s) URL that receives POSTed events'),
+    events: z.array(z.enum(['member.created', 'points.earned', 'points.redeemed', 'points.expired', 'points.adjusted', 'purchase.refunded'])).min(1),
+  })
+  .register(requestSchemas, { id: 'WebhookCreate' });
+
+export const TestClockMove = z
+  .union([
+    z.strictObject({ advance: z.string().min(2).max(40).describe('ISO 8601 duration, e.g. P30D or PT12H') }),
+    z.strictObject({ to: timestamp('The new time; not earlier than the current one') }),
+  ])
+  .register(requestSchemas, { id: 'TestClockMove' });
+
+export const MemberSearchQuery = z.strictObject({
+  phone: z.string().min(1).max(40).optional(),
+  card: z.string().min(1).max(40).optional(),
+  last4: z.string().min(1).max(10).optional(),
+  q: z.string().min(1).max(100).optional().describe('Search by name, phone or card number'),
+});
+
+export const PageQuery = z.strictObject({
+  limit: z.string().regex(/^\d{1,3}$/, 'limit must be a whole number').optional().describe('1–100, default 20'),
+  cursor: z.string().min(1).max(200).optional().describe('nextCursor of the previous page'),
+});
+
+// ── responses ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const TierRef = z.object({ id: z.string(), name: z.string() }).register(responseSchemas, { id: 'TierRef' });
+
+export const Balance = z
+  .object({
+    available: points('Points that can be spent now'),
+    pending: points('Earned points not yet active'),
+    expiringSoon: z.array(z.object({ points: points('Points'), expiresAt: timestamp('When they expire') })).describe('Points expiring within 30 days, soonest first'),
+  })
+  .register(responseSchemas, { id: 'Balance' });
+
+export const Member = z
+  .object({
+    id: id('Member id'),
+    cardNumber: z.string().describe('10 digits, the last one a Luhn check digit'),
+    phone: z.string().describe('E.164'),
+    name: z.string().nullable(),
+    birthday: z.string().nullable().describe('YYYY-MM-DD'),
+    email: z.string().nullable(),
+    blocked: z.boolean(),
+    tier: TierRef.nullable(),
+    balance: Balance,
+    totalSpent: money('Purchases less refunds, all time'),
+    purchasesCount: z.number().int().min(0),
+    createdAt: timestamp('Joined'),
+  })
+  .register(responseSchemas, { id: 'Member' });
+
+export const MemberList = z.object({ items: z.array(Member) }).register(responseSchemas, { id: 'MemberList' });
+
+export const Transaction = z
+  .object({
+    id: z.string(),
+    type: z.string().describe('earn, redeem, welcome, adjust, expire, refund'),
+    points: points('Signed change'),
+    balanceAfter: points('Available points right after'),
+    reason: z.string().nullable(),
+    who: z.object({ type: z.string().describe('system, api_key, staff, cli, member'), id: z.string().nullable() }),
+    at: timestamp('When'),
+    purchaseId: z.string().nullable(),
+  })
+  .register(responseSchemas, { id: 'Transaction' });
+
+export const TransactionPageSchema = z
+  .object({ items: z.array(Transaction), nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last') })
+  .register(responseSchemas, { id: 'TransactionPage' });
+
+const shortBalance = z.object({ available: points('Available'), pending: points('Pending') });
+
+export const PurchaseQuote = z
+  .object({
+    memberId: z.string(),
+    amount: money('Purchase total'),
+    tier: TierRef.nullable(),
+    maxRedeemPoints: points('Most points this purchase may take'),
+    redeemPoints: points('Points it would take'),
+    redeemValue: money('What they pay for, minor units'),
+    payableAmount: money('Left to pay with money'),
+    earnPoints: points('Points it would earn'),
+    balance: shortBalance,
+  })
+  .register(responseSchemas, { id: 'PurchaseQuote' });
+
+export const PurchaseRecorded = z
+  .object({
+    purchaseId: z.string(),
+    memberId: z.string(),
+    amount: money('Purchase total'),
+    redeemedPoints: points('Points paid with'),
+    redeemValue: money('Value of the points, minor units'),
+    earnedPoints: points('Points earned'),
+    payableAmount: money('Paid with money'),
+    tier: TierRef.nullable(),
+    earnActivatesAt: timestamp('When the earned points can be spent').nullable(),
+    earnExpiresAt: timestamp('When they expire (null: never)').nullable(),
+    occurredAt: timestamp('When the purchase happened'),
+    balance: shortBalance,
+    member: Member,
+  })
+  .register(responseSchemas, { id: 'PurchaseRecorded' });
+
+export const PurchaseItem = z
+  .object({ sku: z.string(), name: z.string(), category: z.string().nullable(), quantity: z.number(), price: money('Unit price') })
+  .register(responseSchemas, { id: 'PurchaseItem' });
+
+export const Purchase = z
+  .object({
+    purchaseId: z.string(),
+    memberId: z.string(),
+    amount: money('Purchase total'),
+    redeemedPoints: points('Points paid with'),
+    redeemValue: money('Value of the points'),
+    earnedPoints: points('Points earned'),
+    payableAmount: money('Paid with money'),
+    tierId: z.string().nullable(),
+    externalId: z.string().nullable(),
+    locationId: z.string().nullable(),
+    occurredAt: timestamp('When it happened'),
+    createdAt: timestamp('When it was recorded'),
+    items: z.array(PurchaseItem),
+    refundedAmount: money('Refunded so far'),
+    refunds: z.array(z.object({ refundId: z.string(), amount: money('Refunded'), clawedBackPoints: points('Taken back'), returnedPoints: points('Given back'), createdAt: timestamp('When') })),
+  })
+  .register(responseSchemas, { id: 'Purchase' });
+
+export const Refund = z
+  .object({
+    refundId: z.string(),
+    purchaseId: z.string(),
+    memberId: z.string(),
+    amount: money('Refunded now'),
+    refundedTotal: money('Refunded in all'),
+    clawedBackPoints: points('Earned points taken back'),
+    returnedPoints: points('Redeemed points given back'),
+    absorbedByExpiry: points('Points to take back that had already expired'),
+    shortfall: points('Points to take back the member had already spent'),
+    transactionId: z.string().nullable(),
+    balance: shortBalance,
+    member: Member,
+  })
+  .register(responseSchemas, { id: 'Refund' });
+
+export const Adjustment = z
+  .object({
+    transactionId: z.string(),
+    memberId: z.string(),
+    points: points('Signed change'),
+    reason: z.string(),
+    activatesAt: timestamp('For an accrual: when it can be spent').nullable(),
+    expiresAt: timestamp('For an accrual: when it expires').nullable(),
+    balance: shortBalance,
+    member: Member,
+  })
+  .register(responseSchemas, { id: 'Adjustment' });
+
+export const Program = z
+  .object({
+    pointsName: z.string(),
+    currency: z.string(),
+    timezone: z.string(),
+    earnPercent: z.number(),
+    maxRedeemPercent: z.number(),
+    minPurchaseToEarn: money('Smallest purchase that earns'),
+    welcomeBonus: points('Points for joining'),
+    pointsLifetimeDays: z.number().int().nullable(),
+    activationDelayDays: z.number().int(),
+    pointValue: z.number().int(),
+    tierWindowDays: z.number().int().nullable(),
+    lateReceiptWindowDays: z.number().int(),
+    tiers: z.array(z.object({ id: z.string(), name: z.string(), minTotalSpent: money('Threshold'), earnPercent: z.number(), maxRedeemPercent: z.number() })),
+  })
+  .register(responseSchemas, { id: 'Program' });
+
+export const QrToken = z.object({ token: z.string(), expiresAt: timestamp('When it stops working') }).register(responseSchemas, { id: 'QrToken' });
+
+const lastDelivery = z
+  .object({
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    statusCode: z.number().int().nullable(),
+    error: z.string().nullable(),
+    at: timestamp('Last attempt').nullable(),
+    eventType: z.string(),
+  })
+  .nullable();
+
+export const Webhook = z
+  .object({ id: z.string(), url: z.string(), events: z.array(z.string()), createdAt: timestamp('Created'), lastDelivery })
+  .register(responseSchemas, { id: 'Webhook' });
+
+export const WebhookCreated = z
+  .object({ id: z.string(), url: z.string(), events: z.array(z.string()), createdAt: timestamp('Created'), lastDelivery, secret: z.string().describe('Signs deliveries; shown only now') })
+  .register(responseSchemas, { id: 'WebhookCreated' });
+
+export const WebhookList = z.object({ items: z.array(Webhook) }).register(responseSchemas, { id: 'WebhookList' });
+
+export const TestClock = z.object({ now: timestamp('The business\'s current time'), ranJobs: z.array(z.object({ job: z.string(), at: timestamp('When'), result: z.record(z.string(), z.number()) })).optional() }).register(responseSchemas, { id: 'TestClock' });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    code: z.string().describe('Stable machine-readable error code'),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('For validation_failed: every problem found'),
+  })
+  .catchall(z.unknown())
+  .register(responseSchemas, { id: 'Problem', description: 'RFC 9457 problem details' });
+
+// Compile-time proof that each response schema describes what its use case returns.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const proofs: [
+  Same<z.output<typeof Member>, MemberDetails>,
+  Same<z.output<typeof PurchaseRecorded>, PurchaseResult>,
+  Same<z.output<typeof PurchaseQuote>, PurchaseQuoteView>,
+  Same<z.output<typeof Purchase>, PurchaseView>,
+  Same<z.output<typeof Refund>, RefundResult>,
+  Same<z.output<typeof Adjustment>, AdjustmentResult>,
+  Same<z.output<typeof Program>, ProgramView>,
+  Same<z.output<typeof TransactionPageSchema>, TransactionPage>,
+  Same<z.output<typeof QrToken>, QrTokenView>,
+] = [true, true, true, true, true, true, true, true, true];
+void proofs;

@@ -1,0 +1,117 @@
+// A real HTTP server on the test database, a typed client per business, and a check of every response against
+// the OpenAPI document the server itself serves.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
+import { createBusiness } from '../../src/app/createBusiness.js';
+import { createClient, type KopilkaClient } from '../../src/client/index.js';
+import { silentLogger } from '../../src/config/logger.js';
+import type { Program } from '../../src/core/index.js';
+import { createHttpApp, startHttpServer } from '../../src/http/server.js';
+import { createTestClocks } from '../../src/jobs/testClock.js';
+import { freePort } from '../../src/store/embedded/freePort.js';
+import { testClockStore } from '../../src/store/testClocks.js';
+import { openTestDatabase, type TestDatabase } from './testDatabase.js';
+
+type Json = Record<string, any>;
+
+export interface ApiHarness {
+  t: TestDatabase;
+  url: string;
+  /** A new business and a client with its API key. */
+  business(program?: Partial<Program>): Promise<{ id: string; apiKey: string; api: KopilkaClient }>;
+  client(apiKey: string): KopilkaClient;
+  /** fetch that checks the answer against the served OpenAPI document. */
+  fetch: typeof fetch;
+  /** Responses checked so far, and every mismatch found. */
+  checked: { count: number; failures: string[] };
+  close(): Promise<void>;
+}
+
+export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number } = {}): Promise<ApiHarness> {
+  const t = await openTestDatabase();
+  const testClocks = opts.testClock ? await createTestClocks(t.deps, testClockStore(t.db)) : null;
+  const app = createHttpApp({ app: t.deps, db: t.db, log: silentLogger, api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0 } });
+  const server = await startHttpServer(app, { host: '127.0.0.1', port: await freePort() });
+  const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Json;
+  const checker = openApiChecker(doc);
+  const checked = { count: 0, failures: [] as string[] };
+
+  const checkingFetch: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const method = (init?.method ?? 'GET').toLowerCase();
+    const text = await res.clone().text();
+    const problem = checker(method, url.pathname, res.status, res.headers.get('content-type'), text);
+    checked.count += 1;
+    if (problem) checked.failures.push(`${method.toUpperCase()} ${url.pathname} → ${res.status}: ${problem}`);
+    return res;
+  };
+  const client = (apiKey: string) => createClient({ baseUrl: server.url, apiKey, fetch: checkingFetch, retries: 0 });
+  return {
+    t,
+    url: server.url,
+    fetch: checkingFetch,
+    checked,
+    client,
+    async business(program = {}) {
+      const { business, apiKey } = await createBusiness(t.deps, { name: 'API test shop', program });
+      return { id: business.id, apiKey, api: client(apiKey) };
+    },
+    async close() {
+      await server.close();
+      await t.close();
+    },
+  };
+}
+
+/** Validates a response against the operation's documented responses; returns what is wrong, or null. */
+export function openApiChecker(doc: Json) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  ajv.addSchema({ $id: 'openapi.json', components: doc.components }, 'openapi.json');
+  const cache = new Map<string, ValidateFunction>();
+  const compile = (schema: Json): ValidateFunction => {
+    const key = JSON.stringify(schema);
+    let v = cache.get(key);
+    if (!v) {
+      // Component refs point into the document registered above.
+      const rewritten = JSON.parse(key.replace(/"#\/components\//g, '"openapi.json#/components/')) as Json;
+      v = ajv.compile(rewritten);
+      cache.set(key, v);
+    }
+    return v;
+  };
+  const templates = Object.keys(doc.paths as Json).map((p) => ({ p, re: new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+
+  return (method: string, path: string, status: number, contentType: string | null, text: string): string | null => {
+    const template = templates.find((x) => x.re.test(path));
+    const op = template ? (doc.paths[template.p] as Json)[method] : undefined;
+    if (!op) return status === 404 || status === 405 ? null : 'undocumented operation';
+    const res = (op.responses as Json)[String(status)] ?? (op.responses as Json).default;
+    if (!res) return `status ${status} is not documented`;
+    if (!res.content) return text === '' ? null : 'a body where none is documented';
+    const [mediaType, media] = Object.entries(res.content as Json)[0] as [string, Json];
+    if (!contentType?.startsWith(mediaType)) return `content-type ${contentType}, documented ${mediaType}`;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return 'body is not JSON';
+    }
+    const validate = compile(media.schema as Json);
+    return validate(body) ? null : ajv.errorsText(validate.errors);
+  };
+}
+
+/** The error a client call failed with (KopilkaError), for asserting on status and code. */
+export async function failure(p: Promise<unknown>): Promise<{ status: number; code: string; problem: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { status?: number; code?: string; problem?: Record<string, unknown> };
+    if (typeof err.status === 'number' && typeof err.code === 'string') return { status: err.status, code: err.code, problem: err.problem ?? {} };
+    throw e;
+  }
+  throw new Error('expected the call to fail, and it succeeded');
+}
