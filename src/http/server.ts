@@ -33,11 +33,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   if (deps.api) mountApi(http, { ...deps.api, deps: deps.app, log: deps.log });
 
-  http.notFound((c) => problem(c, { title: 'Not Found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}` }));
+  http.notFound((c) => problem(c, { title: 'Not Found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}`, code: 'not_found' }));
   // Never a stack trace in a response: the detail stays in our log.
   http.onError((err, c) => {
     deps.log.error(`${c.req.method} ${c.req.path} failed: ${err.stack ?? err.message}`);
-    return problem(c, { title: 'Internal Server Error', status: 500 });
+    return problem(c, { title: 'Internal Server Error', status: 500, code: 'internal_error' });
   });
   return http;
 }

@@ -1,0 +1,78 @@
+// /program over HTTP: the rules as percentages, partial changes checked as a whole, tiers keeping their ids.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure, startApi, type ApiHarness } from './support/apiServer.js';
+import { nextPhone } from './support/factories.js';
+
+let h: ApiHarness;
+beforeAll(async () => {
+  h = await startApi();
+});
+afterAll(async () => {
+  expect(h.checked.failures).toEqual([]);
+  await h?.close();
+});
+
+describe('GET/PATCH /program', () => {
+  it('reads the defaults and changes only what is given, with decimal percentages kept exactly', async () => {
+    const { api } = await h.business();
+    expect(await api.program.get()).toEqual({
+      pointsName: 'баллы', currency: 'RUB', timezone: 'Europe/Moscow', earnPercent: 5, maxRedeemPercent: 30, minPurchaseToEarn: 0, welcomeBonus: 0,
+      pointsLifetimeDays: 180, activationDelayDays: 0, pointValue: 100, tierWindowDays: null, lateReceiptWindowDays: 7, tiers: [],
+    });
+    const changed = await api.program.update({ earnPercent: 2.55, pointsName: 'бонусы', pointsLifetimeDays: null, timezone: 'Asia/Yekaterinburg' });
+    expect(changed).toMatchObject({ earnPercent: 2.55, pointsName: 'бонусы', pointsLifetimeDays: null, timezone: 'Asia/Yekaterinburg', maxRedeemPercent: 30 });
+    expect(await api.program.get()).toEqual(changed);
+  });
+
+  it('the new rates apply to the next purchase', async () => {
+    const { api } = await h.business();
+    const m = await api.members.create({ phone: nextPhone() });
+    await api.program.update({ earnPercent: 12.5 });
+    expect((await api.purchases.create({ member: { id: m.id }, amount: 1000_00 })).earnedPoints).toBe(125);
+  });
+
+  it('refuses invalid values and combinations with every reason, changing nothing', async () => {
+    const { api } = await h.business();
+    const before = await api.program.get();
+    const combo = await failure(api.program.update({ pointsLifetimeDays: 10, activationDelayDays: 10, earnPercent: 2.555 }));
+    expect(combo).toMatchObject({ status: 422, code: 'invalid_program' });
+    const messages = (combo.problem.errors as { message: string }[]).map((e) => e.message).join(' | ');
+    expect(messages).toMatch(/earnPercent/);
+    expect(messages).toMatch(/activationDelayDays must be shorter than pointsLifetimeDays/);
+    expect(await failure(api.program.update({ earnPercent: 101 }))).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(await failure(api.program.update({ timezone: 'Mars/Olympus' }))).toMatchObject({ status: 422, code: 'invalid_program' });
+    expect(await failure(api.program.update({ currency: 'XYZ' }))).toMatchObject({ status: 422, code: 'invalid_program' });
+    expect(await failure(api.program.update({ tiers: [{ name: 'Gold', minTotalSpent: 100, earnPercent: 7, maxRedeemPercent: 30 }, { name: 'Silver', minTotalSpent: 50, earnPercent: 6, maxRedeemPercent: 30 }] }))).toMatchObject({ status: 422, code: 'invalid_program' });
+    expect(await failure(api.program.update({ bonusRate: 5 } as never))).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(await api.program.get()).toEqual(before);
+  });
+
+  it('currency may change only while no purchase exists', async () => {
+    const { api } = await h.business();
+    expect((await api.program.update({ currency: 'kzt' })).currency).toBe('KZT');
+    const m = await api.members.create({ phone: nextPhone() });
+    await api.purchases.create({ member: { id: m.id }, amount: 100_00 });
+    expect(await failure(api.program.update({ currency: 'RUB' }))).toMatchObject({ status: 422, code: 'invalid_program' });
+  });
+
+  it('tiers: set as a list, ids kept by name across changes, and a member\'s tier follows their spend', async () => {
+    const { api } = await h.business();
+    const set = await api.program.update({
+      tiers: [
+        { name: 'Silver', minTotalSpent: 1000_00, earnPercent: 7, maxRedeemPercent: 40 },
+        { name: 'Gold', minTotalSpent: 5000_00, earnPercent: 10, maxRedeemPercent: 50 },
+      ],
+    });
+    const [silver, gold] = set.tiers;
+    expect(silver?.id).toBeTruthy();
+    const again = await api.program.update({ tiers: [{ name: 'Silver', minTotalSpent: 2000_00, earnPercent: 7.5, maxRedeemPercent: 40 }, { name: 'Gold', minTotalSpent: 5000_00, earnPercent: 10, maxRedeemPercent: 50 }] });
+    expect(again.tiers.map((t) => t.id)).toEqual([silver?.id, gold?.id]);
+    const m = await api.members.create({ phone: nextPhone() });
+    const p = await api.purchases.create({ member: { id: m.id }, amount: 2500_00 });
+    expect(p.tier).toBeNull();
+    expect(p.member.tier).toEqual({ id: silver?.id, name: 'Silver' });
+    const next = await api.purchases.create({ member: { id: m.id }, amount: 1000_00 });
+    expect(next.tier).toEqual({ id: silver?.id, name: 'Silver' });
+    expect(next.earnedPoints).toBe(75);
+  });
+});
