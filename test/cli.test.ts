@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../src/client/index.js';
 import { lockPath } from '../src/store/embedded/lockFile.js';
 import { freePort } from '../src/store/embedded/freePort.js';
 import { isAlive, waitForExit } from '../src/store/embedded/processes.js';
@@ -125,9 +126,15 @@ describe('kopilka CLI', () => {
     expect(r.stderr.trim()).toBe('error: invalid KOPILKA_EXPIRY_INTERVAL_SECONDS "soon": expected a whole number from 1 to 86400');
   });
 
-  it('start serves /healthz, refuses a second start on the same data dir, and stops cleanly on SIGINT', async () => {
+  it('start --test-clock is refused when NODE_ENV=production', async () => {
+    const r = await run(['start', '--test-clock'], { NODE_ENV: 'production', PORT: String(await freePort()) });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('error: --test-clock is refused when NODE_ENV=production');
+  });
+
+  it('start serves /healthz and the API, refuses a second start on the same data dir, and stops cleanly on SIGINT', async () => {
     const port = await freePort();
-    const server = kopilka(['start'], { PORT: String(port) });
+    const server = kopilka(['start', '--test-clock'], { PORT: String(port) });
     const out = collect(server);
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     await expect.poll(() => out().stdout, { timeout: 30_000, interval: 100 }).toContain(`Kopilka is running at http://127.0.0.1:${port}`);
@@ -137,6 +144,23 @@ describe('kopilka CLI', () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
+
+    // A key made by the CLI (which joins the running server) works against the API at once.
+    const made = await run(['business', 'create', '--name', 'API shop', '--json']);
+    expect(made.code).toBe(0);
+    const { apiKey } = JSON.parse(made.stdout) as { apiKey: string };
+    const api = createClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey });
+    const member = await api.members.create({ phone: '+79160000001' });
+    const purchase = await api.purchases.create({ member: { id: member.id }, amount: 1000_00 });
+    expect(purchase.earnedPoints).toBe(50);
+    const before = new Date((await api.testClock.get()).now).getTime();
+    const moved = await api.testClock.advance('P200D');
+    const jump = new Date(moved.now).getTime() - before;
+    expect(jump).toBeGreaterThanOrEqual(200 * 86_400_000);
+    expect(jump).toBeLessThan(200 * 86_400_000 + 10_000); // real time goes on underneath
+    expect((await api.members.get(member.id)).balance.available).toBe(0);
+    expect((await fetch(`http://127.0.0.1:${port}/api/docs`)).status).toBe(200);
+    expect(out().stdout).toContain(`API reference: http://127.0.0.1:${port}/api/docs`);
 
     const second = await run(['start'], { PORT: String(await freePort()) });
     expect(second.code).toBe(1);
