@@ -95,3 +95,21 @@ describe('Idempotency-Key', () => {
     expect(await count('purchases', id)).toBe(before + 1);
   });
 });
+
+describe('retention', () => {
+  it('keys are kept at least 24 hours (a week), then forgotten', async () => {
+    const { purgeIdempotencyKeys } = await import('../src/app/purgeIdempotencyKeys.js');
+    const { api, m } = await shop();
+    const body = { member: { id: m.id }, amount: 100_00 };
+    const first = await api.request('POST', '/purchases', { body, idempotencyKey: 'kept' });
+    h.t.clock.advanceDays(6);
+    await purgeIdempotencyKeys(h.t.deps);
+    const replay = await api.request('POST', '/purchases', { body, idempotencyKey: 'kept' });
+    expect(replay.replayed).toBe(true);
+    expect(replay.body).toEqual(first.body);
+    h.t.clock.advanceDays(2);
+    expect(await purgeIdempotencyKeys(h.t.deps, { batchSize: 2 })).toBeGreaterThan(0);
+    const rows = await h.t.db.selectFrom('idempotency_keys').select('key').where('key', '=', 'api:kept').execute();
+    expect(rows).toEqual([]);
+  });
+});

@@ -111,6 +111,8 @@ export interface IdempotencyRepository {
   /** Claims a key for this input hash; the same key with another hash is refused (idempotency_conflict). */
   claim<T>(businessId: string, key: string, requestHash: string, at: Date): Promise<IdempotencyClaim<T>>;
   complete(businessId: string, key: string, result: unknown): Promise<void>;
+  /** Forgets keys claimed before `before`, up to `limit` of them; returns how many. */
+  purge(before: Date, limit: number): Promise<number>;
 }
 
 export interface OutboxRepository {

@@ -1,5 +1,6 @@
 // `kopilka start`: the server — migrations, the scheduled jobs and HTTP — until Ctrl-C or SIGTERM.
 import { expirePoints } from '../../app/expirePoints.js';
+import { IDEMPOTENCY_RETENTION_DAYS, purgeIdempotencyKeys } from '../../app/purgeIdempotencyKeys.js';
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../config/logger.js';
 import { createHttpApp, startHttpServer } from '../../http/server.js';
@@ -23,9 +24,18 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
     },
   });
   const webhooks = startWebhookWorker(app.deps, log, { db: app.db });
+  const purge = startScheduler({
+    every: 3600,
+    job: 'purge-idempotency-keys',
+    log,
+    db: app.db,
+    run: async () => {
+      const n = await purgeIdempotencyKeys(app.deps);
+      if (n > 0) log.info(`forgot ${n} idempotency keys older than ${IDEMPOTENCY_RETENTION_DAYS} days`);
+    },
+  });
   const stopJobs = async () => {
-    await webhooks.stop();
-    await expiry.stop();
+    await Promise.all([webhooks.stop(), expiry.stop(), purge.stop()]);
   };
   let http;
   try {

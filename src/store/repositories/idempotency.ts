@@ -32,6 +32,15 @@ export function idempotencyRepository(db: Kysely<Database>): IdempotencyReposito
       }
       return { status: 'replay', result: row.result as T } as const;
     },
+    async purge(before, limit) {
+      const r = await sql<{ n: number }>`
+        with gone as (
+          delete from idempotency_keys where ctid = any (array(
+            select ctid from idempotency_keys where created_at < ${before} limit ${limit}))
+          returning 1)
+        select count(*)::int as n from gone`.execute(db);
+      return r.rows[0]?.n ?? 0;
+    },
     async complete(businessId, key, result) {
       await db
         .updateTable('idempotency_keys')
