@@ -149,3 +149,16 @@ describe('POST /members/{id}/qr-token', () => {
     expect(await failure(shop.api.members.qrToken(m.id, { ttlSeconds: 1 }))).toMatchObject({ status: 400, code: 'validation_failed' });
   });
 });
+
+describe('text the database cannot hold', () => {
+  it('a NUL character anywhere in the body or query is a 400, not a 500', async () => {
+    const { api } = await h.business();
+    const phone = nextPhone();
+    await api.members.create({ phone });
+    const dup = await failure(api.members.create({ phone, name: 'a\u0000b' }));
+    expect(dup).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(dup.problem.errors).toEqual([{ path: 'name', message: 'must not contain the NUL character' }]);
+    expect(await failure(api.members.find({ q: '\u0000!' }))).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(await failure(api.program.update({ pointsName: 'x\u0000' }))).toMatchObject({ status: 400, code: 'validation_failed' });
+  });
+});

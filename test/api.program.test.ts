@@ -76,3 +76,12 @@ describe('GET/PATCH /program', () => {
     expect(next.earnedPoints).toBe(75);
   });
 });
+
+describe('tier ids', () => {
+  it('a duplicate id given by the caller is refused, not renamed', async () => {
+    const { api } = await h.business();
+    const e = await failure(api.program.update({ tiers: [{ id: 'gold', name: 'A', minTotalSpent: 1, earnPercent: 1, maxRedeemPercent: 1 }, { id: 'gold', name: 'B', minTotalSpent: 2, earnPercent: 1, maxRedeemPercent: 1 }] }));
+    expect(e).toMatchObject({ status: 422, code: 'invalid_program' });
+    expect((e.problem.errors as { message: string }[]).map((x) => x.message)).toContain('tiers[1].id "gold" is used twice');
+  });
+});

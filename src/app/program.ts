@@ -99,8 +99,9 @@ export async function updateProgram(deps: AppDeps, input: { businessId: string; 
       const used = new Set<string>();
       change.tiers = c.tiers.map((t, i): Tier => {
         // A tier keeps its id (purchases refer to it); a new tier gets the first free "tier-N".
-        let id = t.id ?? business.program.tiers.find((old) => old.name === t.name)?.id;
-        for (let n = i + 1; id === undefined || used.has(id); n++) id = used.has(`tier-${n}`) ? undefined : `tier-${n}`;
+        // A duplicate id given by the caller is kept, so validation reports it rather than renaming it silently.
+        let id = t.id ?? business.program.tiers.find((old) => old.name === t.name && !used.has(old.id))?.id;
+        for (let n = i + 1; id === undefined || (t.id === undefined && used.has(id)); n++) id = used.has(`tier-${n}`) ? undefined : `tier-${n}`;
         used.add(id);
         return { id, name: t.name, minTotalSpent: t.minTotalSpent, earnRateBp: bp(t.earnPercent, `tiers[${i}].earnPercent`) ?? 0, maxRedeemBp: bp(t.maxRedeemPercent, `tiers[${i}].maxRedeemPercent`) ?? 0 };
       });

@@ -66,7 +66,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
     },
   };
 
-  hono.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HttpError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`); } }));
+  hono.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HttpError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`, {}, { Connection: 'close' }); } }));
   programRoutes(router);
   memberRoutes(router);
   purchaseRoutes(router);

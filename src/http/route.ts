@@ -77,7 +77,20 @@ export function issuesOf(error: z.ZodError, prefix: string): { path: string; mes
   }));
 }
 
+/** PostgreSQL text cannot hold NUL; a string with one is refused here rather than failing in the database. */
+function nulAt(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 64 || value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value)) {
+    const at = k.includes('\u0000') ? `${path}.${k}` : nulAt(v, path ? `${path}.${k}` : k, depth + 1);
+    if (at !== null) return at;
+  }
+  return null;
+}
+
 function parsePart<T extends z.ZodType>(schema: T, value: unknown, part: string): z.output<T> {
+  const nul = nulAt(value, part === 'body' ? '' : part);
+  if (nul !== null) throw new HttpError(400, 'validation_failed', `The request ${part} is not valid`, { errors: [{ path: nul, message: 'must not contain the NUL character' }] });
   const r = schema.safeParse(value);
   if (!r.success) throw new HttpError(400, 'validation_failed', `The request ${part} is not valid`, { errors: issuesOf(r.error, part === 'body' ? '' : part) });
   return r.data;
@@ -109,7 +122,7 @@ export function route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.Z
     let body: unknown;
     if (spec.body) {
       const raw = await readJson(c);
-      body = parsePart(spec.body, raw ?? {}, 'body');
+      body = parsePart(spec.body, raw === undefined ? {} : raw, 'body');
     }
     const reply = await handler({ params, query, body, idempotencyKey, c } as RouteInput<Out<P>, Out<Q>, Out<B>>);
     if (reply.status === 204) return c.body(null, 204);

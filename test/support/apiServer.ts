@@ -85,7 +85,8 @@ export function openApiChecker(doc: Json) {
   const templates = Object.keys(doc.paths as Json).map((p) => ({ p, re: new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
 
   return (method: string, path: string, status: number, contentType: string | null, text: string): string | null => {
-    const template = templates.find((x) => x.re.test(path));
+    // The first path template that matches and has this method (e.g. /purchases/quote before /purchases/{id}).
+    const template = templates.find((x) => x.re.test(path) && (doc.paths[x.p] as Json)[method]) ?? templates.find((x) => x.re.test(path));
     const op = template ? (doc.paths[template.p] as Json)[method] : undefined;
     if (!op) return status === 404 || status === 405 ? null : 'undocumented operation';
     const res = (op.responses as Json)[String(status)] ?? (op.responses as Json).default;
