@@ -16,7 +16,8 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-async function healthy(port: number): Promise<boolean> {
+/** Whether `kopilka start` on `port` answers GET /healthz with status ok. */
+export async function healthy(port: number): Promise<boolean> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2_000) });
     return res.ok && ((await res.json()) as { status?: string }).status === 'ok';
@@ -25,7 +26,7 @@ async function healthy(port: number): Promise<boolean> {
   }
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+export const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 export async function startEmbeddedServer(timeoutMs = 180_000): Promise<EmbeddedServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kopilka-bench-'));

@@ -1,34 +1,50 @@
-// `npm run bench [-- --quick] [-- --only accrual|embedded|expiry]`: the benchmarks of issue 2. Each part writes
-// bench/results/<ISO date>-<part>.json (…-<part>-quick.json for --quick) and the run ends with a summary.
+// `npm run bench [-- --quick] [-- --only accrual|embedded|expiry|api]` (or `npm run bench -- api`): the benchmarks of
+// issue 2 and of the Integration API. Each part writes bench/results/<ISO date>-<part>.json (…-<part>-quick.json for
+// --quick) and the run ends with a summary.
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { accrualWorkload, type AccrualResult } from './accrual.js';
+import { apiWorkload, type ApiResult } from './api.js';
 import { startEmbeddedServer } from './embedded.js';
 import { expiryWorkload, type ExpiryResult } from './expiry.js';
 import { busyPercent, machineInfo, serverInfo, type ServerInfo } from './machine.js';
 import { pgbenchAvailable, runPgbench, type PgbenchResult } from './pgbench.js';
 
-const PARTS = ['accrual', 'embedded', 'expiry'] as const;
+const PARTS = ['accrual', 'embedded', 'expiry', 'api'] as const;
 type Part = (typeof PARTS)[number];
 
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, help: { type: 'boolean', default: false } } });
+const { values: flags, positionals } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, help: { type: 'boolean', default: false } },
+  allowPositionals: true,
+});
 if (flags.help) {
-  console.log('usage: npm run bench [-- --quick] [-- --only accrual|embedded|expiry]');
+  console.log(`usage: npm run bench [-- --quick] [-- --only ${PARTS.join('|')}]   (\`npm run bench -- api\` is --only api)`);
   process.exit(0);
 }
-if (flags.only !== undefined && !PARTS.includes(flags.only as Part)) {
-  console.error(`--only must be one of ${PARTS.join(', ')}`);
+const only = flags.only ?? positionals[0];
+if ((only !== undefined && !PARTS.includes(only as Part)) || positionals.length > 1 || (flags.only !== undefined && positionals.length > 0)) {
+  console.error(`name one part, one of ${PARTS.join(', ')}`);
   process.exit(2);
 }
-const parts: readonly Part[] = flags.only ? [flags.only as Part] : PARTS;
+const parts: readonly Part[] = only ? [only as Part] : PARTS;
 const quick = flags.quick;
 const mode = quick ? 'quick' : 'full';
 const settings = {
   accrual: { members: quick ? 1_000 : 10_000, clients: 8, processes: 2, warmupSeconds: quick ? 1 : 5, seconds: quick ? 5 : 30, profileOps: quick ? 100 : 500 },
   pgbench: { scale: 10, clients: 8, threads: 2, seconds: quick ? 5 : 30 },
   expiry: { members: quick ? 10_000 : 100_000, lotsPerMember: 10 },
+  api: {
+    members: quick ? 1_000 : 10_000,
+    seedConcurrency: 8,
+    warmupSeconds: quick ? 2 : 5,
+    seconds: quick ? 5 : 20,
+    probeConnections: [8, 16, 32],
+    probeSeconds: quick ? 3 : 5,
+    paceGroups: 50,
+    rateLimit: 1_000_000,
+  },
 };
 const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
@@ -178,6 +194,37 @@ if (parts.includes('expiry')) {
     `  → ${file}`,
   );
   if (failed.length > 0) process.exitCode = 1;
+}
+
+if (parts.includes('api')) {
+  log(`\n[api] kopilka start on a fresh database at ${masked(url)}, autocannon from this process`);
+  const busy = await checkQuiet();
+  const server = await serverInfo(url);
+  log(`  ${server.version}`);
+  const pg = await pgbenchOrNull(url);
+  const api: ApiResult = await apiWorkload(url, settings.api, log);
+  const tps = 'tps' in pg ? pg.tps : null;
+  const ratioToPgbench = { peak: tps ? ratio(api.peak.requestsPerSec, tps) : null, goal: 0.3 };
+  const halfPeakP99 = { ms: api.halfPeak.p99Ms, atRate: api.halfPeak.targetRate, goalMs: 50 };
+  const failures = api.totals.non201 + api.totals.errors;
+  const file = await save('api', { target: masked(url), pgbench: pg, api, ratioToPgbench, halfPeakP99, hotToSpread: api.hotToSpread }, server, busy);
+  const phase = (p: ApiResult['peak']) =>
+    `${p.requestsPerSec} req/s, p50 ${p.p50Ms} ms, p90 ${p.p90Ms} ms, p99 ${p.p99Ms} ms; CPU per request: server ${p.cpu?.serverMsPerRequest} ms, PostgreSQL ${p.cpu?.postgresMsPerRequest} ms, autocannon ${p.cpu?.loadGeneratorMsPerRequest} ms`;
+  summary.push(
+    `API: POST /api/v1/purchases on ${server.version} (${api.members} members, kopilka start in its own process, autocannon in this one):`,
+    `  peak, spread, ${api.peakConnections} connections: ${phase(api.peak)}  [headline]`,
+    `  half peak, ${api.halfPeak.targetRate}/s paced: ${phase(api.halfPeak)}`,
+    `  hot account, ${api.peakConnections} connections: ${phase(api.hot)}; ${api.hot.openLotsAfter} open lots on it afterwards`,
+    'tps' in pg ? `  pgbench tpcb-like -c 8 -j 2: ${pg.tps.toFixed(1)} tps, latency ${pg.latencyAvgMs} ms` : `  pgbench: skipped (${pg.skipped.split('\n')[0]})`,
+    `  ratio API peak ÷ pgbench: ${ratioToPgbench.peak ?? 'n/a'}; goal ≥ 0.3 → ${ratioToPgbench.peak !== null && ratioToPgbench.peak >= 0.3 ? 'met' : 'NOT met'}`,
+    `  p99 at half peak: ${halfPeakP99.ms} ms; goal < 50 ms → ${halfPeakP99.ms < 50 ? 'met' : 'NOT met'}`,
+    `  hot ÷ spread: ${api.hotToSpread}`,
+    `  requests: ${api.totals.sent} sent, ${api.totals.answered201} answered 201, ${api.totals.non201} other answers, ${api.totals.errors} errors; ` +
+      `${api.verification.purchasesInDatabase} purchases in the database → check ${api.verification.passed ? 'passed' : 'FAILED'}`,
+    ...(failures > 0 ? [`  *** FAILURES: ${api.totals.non201} non-201 answers and ${api.totals.errors} errors; the figures above are not valid. First: ${api.totals.failureSamples[0] ?? 'a connection error'} ***`] : []),
+    `  → ${file}`,
+  );
+  if (failures > 0 || !api.verification.passed) process.exitCode = 1;
 }
 
 console.log(`\n=== Summary (${mode}) ===\n${summary.join('\n')}`);
