@@ -1,6 +1,8 @@
-// The pool's client defers BEGIN into the first statement's batch; transactions must behave exactly as before.
+// The pool's client defers BEGIN into the first statement's batch and can send COMMIT with a final statement;
+// transactions must behave exactly as before.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { COMMIT_AFTER } from '../src/store/preparingClient.js';
 import { openTestDatabase, type TestDatabase } from './support/testDatabase.js';
 
 let t: TestDatabase;
@@ -63,4 +65,48 @@ it('a transaction that runs no statement, and one whose first statement has no p
     }),
   ).rejects.toThrow('undo');
   expect((await sql`select 1 from probe where id = 5`.execute(t.db)).rows).toEqual([]);
+});
+
+const commitAfter = () => sql.raw(`${COMMIT_AFTER}insert into probe (id, note) values (`);
+
+it('a final statement marked COMMIT_AFTER is committed with it, in one batch with COMMIT', async () => {
+  const xid = await t.db.transaction().execute(async (trx) => {
+    await sql`select 1 where ${1} = 1`.execute(trx);
+    const r = await sql<{ x: string }>`${commitAfter()}${10}, ${'final'}) returning txid_current()::text as x`.execute(trx);
+    return r.rows[0]!.x;
+  });
+  expect((await sql<{ note: string }>`select note from probe where id = ${10}`.execute(t.db)).rows).toEqual([{ note: 'final' }]);
+  // The transaction really ended with that batch: the next one is a new transaction on the same connection.
+  const next = await t.db.transaction().execute(async (trx) => (await sql<{ x: string }>`select txid_current()::text as x where ${1} = 1`.execute(trx)).rows[0]!.x);
+  expect(next).not.toBe(xid);
+});
+
+it('a marked statement that fails commits nothing, and the connection stays usable', async () => {
+  await expect(
+    t.db.transaction().execute(async (trx) => {
+      await sql`insert into probe (id, note) values (${11}, ${'before'})`.execute(trx);
+      await sql`${commitAfter()}${10}, ${'duplicate'})`.execute(trx);
+    }),
+  ).rejects.toThrow(/duplicate key/);
+  expect((await sql`select 1 from probe where id = ${11}`.execute(t.db)).rows).toEqual([]);
+  await t.db.transaction().execute(async (trx) => {
+    await sql`insert into probe (id, note) values (${12}, ${'fine'})`.execute(trx);
+  });
+  expect((await sql`select 1 from probe where id = ${12}`.execute(t.db)).rows).toHaveLength(1);
+});
+
+it('a statement after a final write is refused, and outside a transaction the mark changes nothing', async () => {
+  await expect(
+    t.db.transaction().execute(async (trx) => {
+      await sql`${commitAfter()}${13}, ${'final'})`.execute(trx);
+      await sql`select ${1}`.execute(trx);
+    }),
+  ).rejects.toThrow(/after the transaction was committed/);
+  expect((await sql`select 1 from probe where id = ${13}`.execute(t.db)).rows).toHaveLength(1); // committed: it was final
+  await sql`${commitAfter()}${14}, ${'autocommit'})`.execute(t.db);
+  expect((await sql`select 1 from probe where id = ${14}`.execute(t.db)).rows).toHaveLength(1);
+  await t.db.transaction().execute(async (trx) => {
+    await sql`insert into probe (id, note) values (${15}, ${'still works'})`.execute(trx);
+  });
+  expect((await sql`select 1 from probe where id = ${15}`.execute(t.db)).rows).toHaveLength(1);
 });

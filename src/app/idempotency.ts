@@ -29,6 +29,15 @@ const replayed = new WeakSet<object>();
 /** Whether a use case's result is the stored answer of an earlier call with the same key (HTTP says so in a header). */
 export const wasReplayed = (result: unknown): boolean => typeof result === 'object' && result !== null && replayed.has(result);
 
+/**
+ * A claimed key whose result is still to be stored. A use case whose last statement is a ledger write hands the
+ * ticket and its result to that write (one round trip fewer) and marks it done; otherwise `once` stores it.
+ */
+export interface KeyTicket {
+  key: string;
+  done: boolean;
+}
+
 /** Runs `work` once per key inside the caller's transaction; a replay returns the stored result. */
 export async function once<T>(
   repos: Repositories,
@@ -37,15 +46,16 @@ export async function once<T>(
   operation: string,
   input: unknown,
   at: Date,
-  work: () => Promise<T>,
+  work: (ticket: KeyTicket | null) => Promise<T>,
 ): Promise<T> {
-  if (key === null) return work();
+  if (key === null) return work(null);
   const claim = await repos.idempotency.claim<T>(businessId, key, requestHash(operation, input), at);
   if (claim.status === 'replay') {
     if (typeof claim.result === 'object' && claim.result !== null) replayed.add(claim.result);
     return claim.result;
   }
-  const result = await work();
-  await repos.idempotency.complete(businessId, key, result);
+  const ticket: KeyTicket = { key, done: false };
+  const result = await work(ticket);
+  if (!ticket.done) await repos.idempotency.complete(businessId, key, result);
   return result;
 }

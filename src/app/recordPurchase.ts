@@ -102,7 +102,7 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
   const fingerprint = { member: input.member, amount: input.amount, redeemPoints: input.redeemPoints ?? 0, externalId, locationId, occurredAt: input.occurredAt ?? null, items };
 
   return deps.uow.run((repos) =>
-    once(repos, input.businessId, key, 'purchase', fingerprint, now, async () => {
+    once(repos, input.businessId, key, 'purchase', fingerprint, now, async (ticket) => {
       const locked = await lockMember(repos, input.businessId, input.member, now, { tierAt: now });
       const { business, member, lots } = locked;
       const occurredAt = checkOccurredAt(input.occurredAt, now, business.program.lateReceiptWindowDays);
@@ -149,9 +149,8 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
         occurredAt,
         createdAt: now,
       };
-      await repos.ledger.write({ purchase, items, transactions, events, at: now });
       const after = { ...member, totalSpent: member.totalSpent + quote.amount, purchasesCount: member.purchasesCount + 1 };
-      return {
+      const result: PurchaseResult = {
         purchaseId,
         memberId: member.id,
         amount: quote.amount,
@@ -166,6 +165,11 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
         balance: balanceOf(state, now),
         member: memberDetails(after, business.program, state, now, locked.totalSpent + quote.amount),
       };
+      // The result is stored with its key in the same statement, and the transaction commits with it: nothing may
+      // touch the database or throw after this line.
+      await repos.ledger.write({ purchase, items, transactions, events, at: now, idempotency: ticket ? { key: ticket.key, result } : undefined, last: true });
+      if (ticket) ticket.done = true;
+      return result;
     }),
   );
 }

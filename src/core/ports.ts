@@ -80,6 +80,13 @@ export interface LedgerWrite {
   /** Outbox events recorded in the same transaction as the change. */
   events: OutboxEvent[];
   at: Date;
+  /** Stores the result of the claimed idempotency key in the same statement. */
+  idempotency?: { key: string; result: unknown } | undefined;
+  /**
+   * Nothing follows this write in its transaction: the store may commit together with it (one round trip fewer).
+   * The caller must not touch the database, nor throw, after it returns.
+   */
+  last?: boolean | undefined;
 }
 
 /**

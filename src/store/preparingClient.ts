@@ -2,7 +2,8 @@
 // - parameterised queries become named prepared statements, so PostgreSQL parses and plans each distinct statement
 //   once per connection instead of on every call (our hot paths are fixed SQL texts);
 // - a bare `begin` is not sent on its own: it goes out in the same extended-protocol batch as the transaction's
-//   first statement (Parse/Bind/Execute BEGIN, then the statement, then one Sync), saving a round trip.
+//   first statement (Parse/Bind/Execute BEGIN, then the statement, then one Sync), saving a round trip;
+// - a statement marked COMMIT_AFTER (a use case's final write) is sent with COMMIT in one batch, saving another.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 
@@ -31,53 +32,108 @@ interface WireConnection {
 
 const QueryBase = (pg as unknown as { Query: new (config: unknown) => object }).Query;
 
-/** A prepared query preceded, in the same batch, by BEGIN; BEGIN's own CommandComplete is not reported. */
-class BeginThenQuery extends QueryBase {
-  private beginCompleted = false;
+/** Marks a statement that ends its transaction: COMMIT goes out in the same batch, right after it. */
+export const COMMIT_AFTER = '/*kopilka:commit-after*/ ';
+
+/**
+ * A prepared query sent in one batch with BEGIN before it and/or COMMIT after it; only the query's own results are
+ * reported. After an error the server skips the rest of the batch, so a failed statement is never committed.
+ */
+class BatchedQuery extends QueryBase {
+  private completes = 0;
+  constructor(
+    config: unknown,
+    private readonly begin: boolean,
+    private readonly commit: boolean,
+  ) {
+    super(config);
+  }
 
   prepare(connection: WireConnection): void {
-    if (connection.parsedStatements[BEGIN_STATEMENT] === undefined && connection.submittedNamedStatements[BEGIN_STATEMENT] === undefined) {
-      connection.parse({ text: 'begin', name: BEGIN_STATEMENT, types: [] });
-      connection.submittedNamedStatements[BEGIN_STATEMENT] = 'begin';
+    if (this.begin) {
+      ensureParsed(connection, BEGIN_STATEMENT, 'begin');
+      connection.bind({ statement: BEGIN_STATEMENT, values: [] });
+      connection.execute({ portal: '' });
     }
-    connection.bind({ statement: BEGIN_STATEMENT, values: [] });
-    connection.execute({ portal: '' });
     (QueryBase.prototype as unknown as { prepare(c: WireConnection): void }).prepare.call(this, connection);
   }
 
-  handleCommandComplete(msg: unknown, connection: unknown): void {
-    if (!this.beginCompleted) {
-      this.beginCompleted = true;
+  // pg's Query sends Execute then Sync here; COMMIT is slipped in between.
+  _getRows(connection: WireConnection & { sync(): void }, rows: unknown): void {
+    if (!this.commit) {
+      (QueryBase.prototype as unknown as { _getRows(c: WireConnection, r: unknown): void })._getRows.call(this, connection, rows);
       return;
     }
+    connection.execute({ portal: '' });
+    ensureParsed(connection, COMMIT_STATEMENT, 'commit');
+    connection.bind({ statement: COMMIT_STATEMENT, values: [] });
+    connection.execute({ portal: '' });
+    connection.sync();
+  }
+
+  handleCommandComplete(msg: unknown, connection: unknown): void {
+    this.completes += 1;
+    const own = this.begin ? 2 : 1; // BEGIN's completion comes first; COMMIT's last
+    if (this.completes !== own) return;
     (QueryBase.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, msg, connection);
+  }
+}
+
+const COMMIT_STATEMENT = 'k_commit';
+
+function ensureParsed(connection: WireConnection, name: string, text: string): void {
+  if (connection.parsedStatements[name] === undefined && connection.submittedNamedStatements[name] === undefined) {
+    connection.parse({ text, name, types: [] });
+    connection.submittedNamedStatements[name] = text;
   }
 }
 
 export class PreparingClient extends pg.Client {
   private readonly prepared = new Set<string>();
   private beginPending = false;
+  private inTransaction = false;
+  /** The transaction was committed together with its final statement; Kysely's COMMIT is answered here. */
+  private committedEarly = false;
 
   // pg's query() has many overloads; only (text, values) — what Kysely sends — is rewritten.
   override query(...args: unknown[]): never {
     const [config, values] = args;
     const call = (...a: unknown[]) => (super.query as (...x: unknown[]) => never)(...a);
     if (typeof config === 'string' && Array.isArray(values)) {
-      if (config === 'begin' && values.length === 0 && !this.beginPending) {
+      const bare = values.length === 0;
+      if (config === 'begin' && bare && !this.beginPending) {
         this.beginPending = true;
+        this.inTransaction = true;
         return Promise.resolve({ command: 'BEGIN', rowCount: null, rows: [], fields: [] }) as never;
+      }
+      const ending = bare && (config === 'commit' || config === 'rollback');
+      if (ending) this.inTransaction = false;
+      if (this.committedEarly) {
+        if (ending) {
+          this.committedEarly = false;
+          return Promise.resolve({ command: config.toUpperCase(), rowCount: null, rows: [], fields: [] }) as never;
+        }
+        return Promise.reject(new Error('kopilka: a statement after the transaction was committed with its final write')) as never;
       }
       const begin = this.beginPending;
       this.beginPending = false;
       // A transaction that ended before its first statement never needs to reach the server.
-      if (begin && (config === 'commit' || config === 'rollback') && values.length === 0) {
+      if (begin && ending) {
         return Promise.resolve({ command: config.toUpperCase(), rowCount: null, rows: [], fields: [] }) as never;
       }
       if (values.length > 0) {
         const name = nameFor(config);
         if (this.prepared.has(name) || this.prepared.size < MAX_PER_CONNECTION) {
           this.prepared.add(name);
-          if (begin) return this.submit(new BeginThenQuery({ name, text: config, values }));
+          const commit = this.inTransaction && config.startsWith(COMMIT_AFTER);
+          if (begin || commit) {
+            const q = this.submit(new BatchedQuery({ name, text: config, values }, begin, commit)) as Promise<unknown>;
+            if (!commit) return q as never;
+            return q.then((r) => {
+              this.committedEarly = true;
+              return r;
+            }) as never;
+          }
           return call({ name, text: config, values });
         }
       }

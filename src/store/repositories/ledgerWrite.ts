@@ -3,6 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { LedgerWrite } from '../../core/index.js';
 import type { Database } from '../schema.js';
+import { COMMIT_AFTER } from '../preparingClient.js';
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
@@ -95,7 +96,7 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
   const countDelta = w.purchase ? 1 : 0;
   const events = w.events.map((e) => ({ business_id: e.businessId, type: e.type, payload: e.payload }));
 
-  const r = await sql<{ debited: number }>`
+  const r = await sql<{ debited: number; key_done: number }>`${sql.raw(w.last ? COMMIT_AFTER : '')}
     with ins_purchase as (
       insert into purchases
       select * from jsonb_populate_recordset(null::purchases, ${json(purchases)}::jsonb)
@@ -133,6 +134,10 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
                          purchases_count = members.purchases_count + ${countDelta}
        where members.business_id = ${owner?.businessId ?? null} and members.id = ${owner?.memberId ?? null}
       returning 1
+    ), key_done as (
+      update idempotency_keys set result = ${w.idempotency ? JSON.stringify(w.idempotency.result) : null}::jsonb
+       where ${w.idempotency !== undefined} and business_id = ${owner?.businessId ?? null} and key = ${w.idempotency?.key ?? null}
+      returning 1
     ), ins_events as (
       insert into outbox_events (business_id, type, payload, created_at)
       select e.business_id, e.type, e.payload, ${w.at}
@@ -142,9 +147,16 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
     select (select count(*) from debited)::int as debited,
            (select count(*) from ins_purchase) + (select count(*) from ins_items) + (select count(*) from ins_tx) + (select count(*) from ins_lots)
          + (select count(*) from ins_postings) + (select count(*) from ins_refund) + (select count(*) from ins_events)
-         + (select count(*) from bump) as written
+         + (select count(*) from bump) as written, (select count(*) from key_done)::int as key_done,
+           -- Checks that fail the statement itself (it may be committed together with its transaction): a debit that
+           -- found no lot would lose points, and a key result must land on the key this transaction claimed.
+           case when (select count(*) from debited) = ${debits.length} then 0
+                else ('ledger: debited lots not found: ' || (select count(*) from debited))::int end as debit_check,
+           case when not ${w.idempotency !== undefined} or (select count(*) from key_done) = 1 then 0
+                else ('ledger: idempotency key not claimed: ' || (select count(*) from key_done))::int end as key_check
   `.execute(db);
   const debited = r.rows[0]?.debited ?? 0;
   // A debit that found no lot would silently lose points; fail the whole transaction instead.
   if (debited !== debits.length) throw new Error(`ledger: ${debits.length - debited} debited lot(s) not found`);
+  if (w.idempotency && r.rows[0]?.key_done !== 1) throw new Error(`ledger: idempotency key ${w.idempotency.key} was not claimed`);
 }
