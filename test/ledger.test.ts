@@ -281,6 +281,22 @@ describe('concurrency', () => {
     expect(Number(lots.left)).toBe(10);
   });
 
+  it('the same with an idempotency key each (claimed in the statement that locks the member)', async () => {
+    const b = await aBusiness(t.deps, { maxRedeemBp: 10000, earnRateBp: 0 });
+    const m = await aMember(t.deps, b.id);
+    await adjustPoints(t.deps, { businessId: b.id, member: { id: m.id }, points: 100, reason: 'Start' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => recordPurchase(t.deps, { businessId: b.id, member: { id: m.id }, amount: 30_00, redeemPoints: 30, idempotencyKey: `k-${i}` })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as DomainError).code).toBe('insufficient_points');
+    const lots = await t.db.selectFrom('lots').select(sql<number>`sum(remaining)`.as('left')).where('member_id', '=', m.id).executeTakeFirstOrThrow();
+    expect(Number(lots.left)).toBe(10);
+    const keys = await t.db.selectFrom('idempotency_keys').select('key').where('business_id', '=', b.id).execute();
+    expect(keys).toHaveLength(3); // the refused ones left no key behind
+    await checkLedgerInvariants(t.db);
+  });
+
   it('the same idempotency key sent twice at once records one purchase', async () => {
     const b = await aBusiness(t.deps);
     const m = await aMember(t.deps, b.id);

@@ -1,6 +1,6 @@
 // Every write may carry an idempotency key: the same key and input replay the first result, other input is refused.
 import { createHash } from 'node:crypto';
-import type { Repositories } from '../core/index.js';
+import type { ClaimRequest, IdempotencyClaim, Repositories } from '../core/index.js';
 import { invalid } from '../core/index.js';
 
 function canonical(value: unknown): string {
@@ -47,9 +47,12 @@ export async function once<T>(
   input: unknown,
   at: Date,
   work: (ticket: KeyTicket | null) => Promise<T>,
+  /** Claims the key in a statement of the use case's own (e.g. with the member lock); default: a statement of its own. */
+  claimWith?: (claim: ClaimRequest) => Promise<IdempotencyClaim<unknown>>,
 ): Promise<T> {
   if (key === null) return work(null);
-  const claim = await repos.idempotency.claim<T>(businessId, key, requestHash(operation, input), at);
+  const request: ClaimRequest = { key, requestHash: requestHash(operation, input), at };
+  const claim = (claimWith ? await claimWith(request) : await repos.idempotency.claim<T>(businessId, key, request.requestHash, at)) as IdempotencyClaim<T>;
   if (claim.status === 'replay') {
     if (typeof claim.result === 'object' && claim.result !== null) replayed.add(claim.result);
     return claim.result;

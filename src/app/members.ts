@@ -10,6 +10,7 @@ import {
   type MemberLot,
   type MemberRef,
   type Repositories,
+  type LockedMemberRecord,
   tierWindowStart,
 } from '../core/index.js';
 import { UUID_RE } from './ids.js';
@@ -57,12 +58,17 @@ export interface LockOptions {
   lock?: boolean;
   /** Also read the member's spend in the tier window ending at this instant. */
   tierAt?: Date;
+  /** Already locked and read by the statement that claimed the idempotency key (null: no such member). */
+  prelocked?: LockedMemberRecord | null;
 }
 
 /** Locks the member (the one serialisation point for their points) and reads their open lots. */
 export async function lockMember(repos: Repositories, businessId: string, ref: MemberRef, now: Date, opts: LockOptions = {}): Promise<LockedMember> {
   let found: { business: Business; member: Member; lots: MemberLot[] } | null = null;
-  if (opts.lock === false) {
+  if (opts.prelocked !== undefined) {
+    found = opts.prelocked;
+    if (!found) await loadBusiness(repos, businessId);
+  } else if (opts.lock === false) {
     const business = await loadBusiness(repos, businessId);
     const member = await findMember(repos, business, ref, now);
     found = member ? { business, member, lots: await repos.lots.open(business.id, member.id) } : null;

@@ -17,6 +17,8 @@ import {
   type MemberRef,
   type RedeemRequest,
   type PurchaseItem,
+  type ClaimRequest,
+  type LockedMemberRecord,
   isWhole,
   MAX_AMOUNT,
 } from '../core/index.js';
@@ -101,9 +103,19 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
   const now = deps.clock.now();
   const fingerprint = { member: input.member, amount: input.amount, redeemPoints: input.redeemPoints ?? 0, externalId, locationId, occurredAt: input.occurredAt ?? null, items };
 
-  return deps.uow.run((repos) =>
-    once(repos, input.businessId, key, 'purchase', fingerprint, now, async (ticket) => {
-      const locked = await lockMember(repos, input.businessId, input.member, now, { tierAt: now });
+  const byId = 'id' in input.member && UUID_RE.test(input.member.id) && UUID_RE.test(input.businessId) ? input.member.id : null;
+  return deps.uow.run((repos) => {
+    // The common path (a key, the member by id): the claim and the member lock are one statement.
+    let prelocked: LockedMemberRecord | null | undefined;
+    const claimWith = byId
+      ? async (claim: ClaimRequest) => {
+          const r = await repos.members.lockWithClaim(input.businessId, byId, claim);
+          prelocked = r.locked;
+          return r.claim;
+        }
+      : undefined;
+    return once(repos, input.businessId, key, 'purchase', fingerprint, now, async (ticket) => {
+      const locked = await lockMember(repos, input.businessId, input.member, now, { tierAt: now, ...(prelocked !== undefined ? { prelocked } : {}) });
       const { business, member, lots } = locked;
       const occurredAt = checkOccurredAt(input.occurredAt, now, business.program.lateReceiptWindowDays);
       if (locationId !== null && !(await repos.businesses.locationExists(business.id, locationId))) {
@@ -170,6 +182,6 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
       await repos.ledger.write({ purchase, items, transactions, events, at: now, idempotency: ticket ? { key: ticket.key, result } : undefined, last: true });
       if (ticket) ticket.done = true;
       return result;
-    }),
-  );
+    }, claimWith);
+  });
 }

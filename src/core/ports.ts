@@ -50,7 +50,24 @@ export interface MemberRepository {
    * Locks the member row until the transaction ends (every points write locks its member first) and returns it
    * with its business and its open lots as they are after every earlier writer committed, in one round trip.
    */
-  lock(businessId: string, id: string): Promise<{ member: Member; business: Business; lots: MemberLot[] } | null>;
+  lock(businessId: string, id: string): Promise<LockedMemberRecord | null>;
+  /**
+   * Claims an idempotency key (as IdempotencyRepository.claim: in flight and conflicts are refused) and, only when
+   * the claim is new, locks the member, in one round trip. A replay returns the stored result and locks nothing.
+   */
+  lockWithClaim(businessId: string, id: string, claim: ClaimRequest): Promise<{ claim: IdempotencyClaim<unknown>; locked: LockedMemberRecord | null }>;
+}
+
+export interface LockedMemberRecord {
+  member: Member;
+  business: Business;
+  lots: MemberLot[];
+}
+
+export interface ClaimRequest {
+  key: string;
+  requestHash: string;
+  at: Date;
 }
 
 export interface LotRepository {

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { MemberLot, MemberRepository } from '../../core/index.js';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { DomainError, type MemberLot, type MemberRepository } from '../../core/index.js';
 import type { Database, MembersTable } from '../schema.js';
 import { lotRepository } from './ledger.js';
 import { toBusiness, toMember } from './rows.js';
@@ -77,29 +77,72 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
       // that reference the member), read its business, and its open lots as JSON. The lots subquery reads the
       // statement's snapshot, taken before any wait for the lock; if the previous lock holder changed the lots, it
       // also bumped ledger_seq, so the locked row's seq differs from the snapshot's and the lots are read again.
-      const r = await sql<LockRow>`
-        select m.*, b.name as b_name, b.timezone as b_timezone, b.currency as b_currency, b.region as b_region,
-               b.program as b_program, b.created_at as b_created_at,
-               (select s.ledger_seq from members s where s.business_id = m.business_id and s.id = m.id) as snapshot_seq,
-               (select coalesce(json_agg(json_build_object(
-                         'id', l.id, 'amount', l.amount, 'remaining', l.remaining, 'expired', l.expired_points,
-                         'purchaseId', l.purchase_id,
-                         'activatesAt', (extract(epoch from l.activates_at) * 1000)::bigint,
-                         'expiresAt', (extract(epoch from l.expires_at) * 1000)::bigint,
-                         'createdAt', (extract(epoch from l.created_at) * 1000)::bigint)), '[]'::json)
-                  from lots l where l.business_id = m.business_id and l.member_id = m.id and l.remaining > 0) as lots
-          from members m join businesses b on b.id = m.business_id
-         where m.business_id = ${businessId} and m.id = ${id}
-           for no key update of m
+      const r = await sql<LockRow>`${lockedMemberSelect(businessId, id, sql`true`)}`.execute(db);
+      return r.rows[0] ? fromLockRow(db, businessId, id, r.rows[0]) : null;
+    },
+    async lockWithClaim(businessId, id, claim) {
+      // The idempotency claim (see IdempotencyRepository.claim) and the member lock in one statement: the member is
+      // locked only when the key is newly claimed; otherwise the statement reports what the key already holds.
+      const r = await sql<LockRow & ClaimColumns>`
+        with k as materialized (
+          select pg_try_advisory_xact_lock(hashtextextended(${businessId}::text || '/' || ${claim.key}::text, 7)) as got
+        ), ins as (
+          insert into idempotency_keys (business_id, key, request_hash, result, created_at)
+          select ${businessId}::uuid, ${claim.key}::text, ${claim.requestHash}::text, null::jsonb, ${claim.at}::timestamptz from k where got
+          on conflict do nothing
+          returning 1
+        ), locked as materialized (
+          ${lockedMemberSelect(businessId, id, sql`(select count(*) from ins) = 1`)}
+        ), prior as (
+          select request_hash, result from idempotency_keys where business_id = ${businessId} and key = ${claim.key}
+        )
+        select (select got from k) as claim_got, (select count(*) from ins)::int as claim_new,
+               (select request_hash from prior) as prior_hash, (select result from prior) as prior_result, locked.*
+          from (select 1) as one left join locked on true
       `.execute(db);
       const row = r.rows[0];
-      if (!row) return null;
-      const business = toBusiness({ id: businessId, name: row.b_name, timezone: row.b_timezone, currency: row.b_currency, region: row.b_region, program: row.b_program, created_at: row.b_created_at });
-      const member = toMember(row);
-      const lots = row.snapshot_seq === row.ledger_seq ? row.lots.map((l) => lotFromJson(l, member.id)) : await lotRepository(db).open(businessId, id);
-      return { member, business, lots };
+      if (!row?.claim_got) throw new DomainError('idempotency_in_flight', `A request with the idempotency key "${claim.key}" is still being processed; retry in a moment`, { key: claim.key });
+      if (row.claim_new !== 1) {
+        if (row.prior_hash !== claim.requestHash || row.prior_result === null) {
+          throw new DomainError('idempotency_conflict', `The idempotency key "${claim.key}" was already used with different input`, { key: claim.key });
+        }
+        return { claim: { status: 'replay', result: row.prior_result }, locked: null };
+      }
+      return { claim: { status: 'new' }, locked: row.id ? await fromLockRow(db, businessId, id, row) : null };
     },
   };
+}
+
+interface ClaimColumns {
+  claim_got: boolean | null;
+  claim_new: number;
+  prior_hash: string | null;
+  prior_result: unknown;
+}
+
+/** The locking read of a member with business and open lots (only when `when` holds). */
+function lockedMemberSelect(businessId: string, id: string, when: RawBuilder<unknown>) {
+  return sql`
+    select m.*, b.name as b_name, b.timezone as b_timezone, b.currency as b_currency, b.region as b_region,
+           b.program as b_program, b.created_at as b_created_at,
+           (select s.ledger_seq from members s where s.business_id = m.business_id and s.id = m.id) as snapshot_seq,
+           (select coalesce(json_agg(json_build_object(
+                     'id', l.id, 'amount', l.amount, 'remaining', l.remaining, 'expired', l.expired_points,
+                     'purchaseId', l.purchase_id,
+                     'activatesAt', (extract(epoch from l.activates_at) * 1000)::bigint,
+                     'expiresAt', (extract(epoch from l.expires_at) * 1000)::bigint,
+                     'createdAt', (extract(epoch from l.created_at) * 1000)::bigint)), '[]'::json)
+              from lots l where l.business_id = m.business_id and l.member_id = m.id and l.remaining > 0) as lots
+      from members m join businesses b on b.id = m.business_id
+     where m.business_id = ${businessId} and m.id = ${id} and ${when}
+       for no key update of m`;
+}
+
+async function fromLockRow(db: Kysely<Database>, businessId: string, id: string, row: LockRow) {
+  const business = toBusiness({ id: businessId, name: row.b_name, timezone: row.b_timezone, currency: row.b_currency, region: row.b_region, program: row.b_program, created_at: row.b_created_at });
+  const member = toMember(row);
+  const lots = row.snapshot_seq === row.ledger_seq ? row.lots.map((l) => lotFromJson(l, member.id)) : await lotRepository(db).open(businessId, id);
+  return { member, business, lots };
 }
 
 interface LotJson {
