@@ -35,6 +35,7 @@ export const wasReplayed = (result: unknown): boolean => typeof result === 'obje
  */
 export interface KeyTicket {
   key: string;
+  requestHash: string;
   done: boolean;
 }
 
@@ -57,8 +58,8 @@ export async function once<T>(
     if (typeof claim.result === 'object' && claim.result !== null) replayed.add(claim.result);
     return claim.result;
   }
-  const ticket: KeyTicket = { key, done: false };
+  const ticket: KeyTicket = { key, requestHash: request.requestHash, done: false };
   const result = await work(ticket);
-  if (!ticket.done) await repos.idempotency.complete(businessId, key, result);
+  if (!ticket.done) await repos.idempotency.complete(businessId, key, request.requestHash, result, at);
   return result;
 }

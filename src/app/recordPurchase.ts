@@ -179,7 +179,7 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
       };
       // The result is stored with its key in the same statement, and the transaction commits with it: nothing may
       // touch the database or throw after this line.
-      await repos.ledger.write({ purchase, items, transactions, events, at: now, idempotency: ticket ? { key: ticket.key, result } : undefined, last: true });
+      await repos.ledger.write({ purchase, items, transactions, events, at: now, idempotency: ticket ? { key: ticket.key, requestHash: ticket.requestHash, result } : undefined, last: true });
       if (ticket) ticket.done = true;
       return result;
     }, claimWith);

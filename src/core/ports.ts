@@ -98,7 +98,7 @@ export interface LedgerWrite {
   events: OutboxEvent[];
   at: Date;
   /** Stores the result of the claimed idempotency key in the same statement. */
-  idempotency?: { key: string; result: unknown } | undefined;
+  idempotency?: { key: string; requestHash: string; result: unknown } | undefined;
   /**
    * Nothing follows this write in its transaction: the store may commit together with it (one round trip fewer).
    * The caller must not touch the database, nor throw, after it returns.
@@ -133,8 +133,13 @@ export type IdempotencyClaim<T> = { status: 'new' } | { status: 'replay'; result
 
 export interface IdempotencyRepository {
   /** Claims a key for this input hash; the same key with another hash is refused (idempotency_conflict). */
+  /**
+   * Claims a key for this input hash until the transaction ends (a transaction-level advisory lock: a concurrent
+   * claim is refused as in flight); a key already stored with another hash is refused (idempotency_conflict).
+   */
   claim<T>(businessId: string, key: string, requestHash: string, at: Date): Promise<IdempotencyClaim<T>>;
-  complete(businessId: string, key: string, result: unknown): Promise<void>;
+  /** Stores the claimed key with its result (the row exists only once the work is done). */
+  complete(businessId: string, key: string, requestHash: string, result: unknown, at: Date): Promise<void>;
   /** Forgets keys claimed before `before`, up to `limit` of them; returns how many. */
   purge(before: Date, limit: number): Promise<number>;
 }

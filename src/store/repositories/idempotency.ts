@@ -1,36 +1,26 @@
 import { sql, type Kysely } from 'kysely';
-import { DomainError, type IdempotencyRepository, type OutboxRepository } from '../../core/index.js';
+import { DomainError, type IdempotencyClaim, type IdempotencyRepository, type OutboxRepository } from '../../core/index.js';
 import type { Database } from '../schema.js';
 
 export function idempotencyRepository(db: Kysely<Database>): IdempotencyRepository {
   return {
-    // The first claimant holds a transaction-level advisory lock on the key until it commits or rolls back, so a
-    // concurrent duplicate is told at once that the first is still running instead of waiting on the unique index.
-    async claim<T>(businessId: string, key: string, requestHash: string, at: Date) {
-      const r = await sql<{ got: boolean; inserted: number }>`
-        with lock as materialized (
+    // The claimant holds a transaction-level advisory lock on the key until it commits or rolls back, so a concurrent
+    // duplicate is told at once that the first is still running. The key's row is written with the result, at the end.
+    async claim<T>(businessId: string, key: string, requestHash: string) {
+      const r = await sql<{ got: boolean; request_hash: string | null; result: unknown }>`
+        with k as materialized (
           select pg_try_advisory_xact_lock(hashtextextended(${businessId}::text || '/' || ${key}::text, 7)) as got
-        ), ins as (
-          insert into idempotency_keys (business_id, key, request_hash, result, created_at)
-          select ${businessId}::uuid, ${key}::text, ${requestHash}::text, null::jsonb, ${at}::timestamptz from lock where got
-          on conflict do nothing
-          returning 1
         )
-        select (select got from lock) as got, (select count(*) from ins)::int as inserted
+        select k.got, i.request_hash, i.result from k
+          left join idempotency_keys i on k.got and i.business_id = ${businessId} and i.key = ${key}
       `.execute(db);
-      const row0 = r.rows[0];
-      if (!row0?.got) throw new DomainError('idempotency_in_flight', `A request with the idempotency key "${key}" is still being processed; retry in a moment`, { key });
-      if (row0.inserted === 1) return { status: 'new' } as const;
-      const row = await db
-        .selectFrom('idempotency_keys')
-        .select(['request_hash', 'result'])
-        .where('business_id', '=', businessId)
-        .where('key', '=', key)
-        .executeTakeFirstOrThrow();
-      if (row.request_hash !== requestHash || row.result === null) {
-        throw new DomainError('idempotency_conflict', `The idempotency key "${key}" was already used with different input`, { key });
-      }
-      return { status: 'replay', result: row.result as T } as const;
+      return claimOutcome<T>(key, requestHash, r.rows[0]);
+    },
+    async complete(businessId, key, requestHash, result, at) {
+      await db
+        .insertInto('idempotency_keys')
+        .values({ business_id: businessId, key, request_hash: requestHash, result: JSON.stringify(result), created_at: at })
+        .execute();
     },
     async purge(before, limit) {
       const r = await sql<{ n: number }>`
@@ -41,15 +31,15 @@ export function idempotencyRepository(db: Kysely<Database>): IdempotencyReposito
         select count(*)::int as n from gone`.execute(db);
       return r.rows[0]?.n ?? 0;
     },
-    async complete(businessId, key, result) {
-      await db
-        .updateTable('idempotency_keys')
-        .set({ result: JSON.stringify(result) })
-        .where('business_id', '=', businessId)
-        .where('key', '=', key)
-        .execute();
-    },
   };
+}
+
+/** What a claim found: in flight (no lock), new (no row), a replay (same hash) or a conflict. */
+export function claimOutcome<T>(key: string, requestHash: string, row: { got: boolean | null; request_hash: string | null; result: unknown } | undefined): IdempotencyClaim<T> {
+  if (!row?.got) throw new DomainError('idempotency_in_flight', `A request with the idempotency key "${key}" is still being processed; retry in a moment`, { key });
+  if (row.request_hash === null) return { status: 'new' };
+  if (row.request_hash !== requestHash) throw new DomainError('idempotency_conflict', `The idempotency key "${key}" was already used with different input`, { key });
+  return { status: 'replay', result: row.result as T };
 }
 
 export function outboxRepository(db: Kysely<Database>): OutboxRepository {

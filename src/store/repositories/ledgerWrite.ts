@@ -135,8 +135,10 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
        where members.business_id = ${owner?.businessId ?? null} and members.id = ${owner?.memberId ?? null}
       returning 1
     ), key_done as (
-      update idempotency_keys set result = ${w.idempotency ? JSON.stringify(w.idempotency.result) : null}::jsonb
-       where ${w.idempotency !== undefined} and business_id = ${owner?.businessId ?? null} and key = ${w.idempotency?.key ?? null}
+      insert into idempotency_keys (business_id, key, request_hash, result, created_at)
+      select ${owner?.businessId ?? null}::uuid, ${w.idempotency?.key ?? null}::text, ${w.idempotency?.requestHash ?? null}::text,
+             ${w.idempotency ? JSON.stringify(w.idempotency.result) : null}::jsonb, ${w.at}::timestamptz
+       where ${w.idempotency !== undefined}
       returning 1
     ), ins_events as (
       insert into outbox_events (business_id, type, payload, created_at)
@@ -153,10 +155,10 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
            case when (select count(*) from debited) = ${debits.length} then 0
                 else ('ledger: debited lots not found: ' || (select count(*) from debited))::int end as debit_check,
            case when not ${w.idempotency !== undefined} or (select count(*) from key_done) = 1 then 0
-                else ('ledger: idempotency key not claimed: ' || (select count(*) from key_done))::int end as key_check
+                else ('ledger: idempotency key not stored: ' || (select count(*) from key_done))::int end as key_check
   `.execute(db);
   const debited = r.rows[0]?.debited ?? 0;
   // A debit that found no lot would silently lose points; fail the whole transaction instead.
   if (debited !== debits.length) throw new Error(`ledger: ${debits.length - debited} debited lot(s) not found`);
-  if (w.idempotency && r.rows[0]?.key_done !== 1) throw new Error(`ledger: idempotency key ${w.idempotency.key} was not claimed`);
+  if (w.idempotency && r.rows[0]?.key_done !== 1) throw new Error(`ledger: idempotency key ${w.idempotency.key} was not stored`);
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { DomainError, type MemberLot, type MemberRepository } from '../../core/index.js';
 import type { Database, MembersTable } from '../schema.js';
+import { claimOutcome } from './idempotency.js';
 import { lotRepository } from './ledger.js';
 import { toBusiness, toMember } from './rows.js';
 
@@ -82,42 +83,29 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
     },
     async lockWithClaim(businessId, id, claim) {
       // The idempotency claim (see IdempotencyRepository.claim) and the member lock in one statement: the member is
-      // locked only when the key is newly claimed; otherwise the statement reports what the key already holds.
+      // locked only when the key is free; otherwise the statement reports what holds it.
       const r = await sql<LockRow & ClaimColumns>`
         with k as materialized (
           select pg_try_advisory_xact_lock(hashtextextended(${businessId}::text || '/' || ${claim.key}::text, 7)) as got
-        ), ins as (
-          insert into idempotency_keys (business_id, key, request_hash, result, created_at)
-          select ${businessId}::uuid, ${claim.key}::text, ${claim.requestHash}::text, null::jsonb, ${claim.at}::timestamptz from k where got
-          on conflict do nothing
-          returning 1
+        ), prior as materialized (
+          select i.request_hash, i.result from k join idempotency_keys i on k.got and i.business_id = ${businessId} and i.key = ${claim.key}
         ), locked as materialized (
-          ${lockedMemberSelect(businessId, id, sql`(select count(*) from ins) = 1`)}
-        ), prior as (
-          select request_hash, result from idempotency_keys where business_id = ${businessId} and key = ${claim.key}
+          ${lockedMemberSelect(businessId, id, sql`(select got from k) and not exists (select 1 from prior)`)}
         )
-        select (select got from k) as claim_got, (select count(*) from ins)::int as claim_new,
-               (select request_hash from prior) as prior_hash, (select result from prior) as prior_result, locked.*
+        select (select got from k) as got, (select request_hash from prior) as request_hash, (select result from prior) as result, locked.*
           from (select 1) as one left join locked on true
       `.execute(db);
       const row = r.rows[0];
-      if (!row?.claim_got) throw new DomainError('idempotency_in_flight', `A request with the idempotency key "${claim.key}" is still being processed; retry in a moment`, { key: claim.key });
-      if (row.claim_new !== 1) {
-        if (row.prior_hash !== claim.requestHash || row.prior_result === null) {
-          throw new DomainError('idempotency_conflict', `The idempotency key "${claim.key}" was already used with different input`, { key: claim.key });
-        }
-        return { claim: { status: 'replay', result: row.prior_result }, locked: null };
-      }
-      return { claim: { status: 'new' }, locked: row.id ? await fromLockRow(db, businessId, id, row) : null };
+      const outcome = claimOutcome(claim.key, claim.requestHash, row);
+      return { claim: outcome, locked: outcome.status === 'new' && row?.id ? await fromLockRow(db, businessId, id, row) : null };
     },
   };
 }
 
 interface ClaimColumns {
-  claim_got: boolean | null;
-  claim_new: number;
-  prior_hash: string | null;
-  prior_result: unknown;
+  got: boolean | null;
+  request_hash: string | null;
+  result: unknown;
 }
 
 /** The locking read of a member with business and open lots (only when `when` holds). */
