@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import { DomainError, type MemberLot, type MemberRepository } from '../../core/index.js';
+import { type MemberLot, type MemberRepository } from '../../core/index.js';
 import type { Database, MembersTable } from '../schema.js';
 import { claimOutcome } from './idempotency.js';
 import { lotRepository } from './ledger.js';
