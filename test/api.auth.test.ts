@@ -1,17 +1,10 @@
 // Who may call the API: API keys, tenant isolation, rate limits; and what is public: the OpenAPI document and its page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../src/app/apiKeys.js';
-import { failure, startApi, type ApiHarness } from './support/apiServer.js';
+import { failure, startApi, useApi } from './support/apiServer.js';
 import { nextPhone } from './support/factories.js';
 
-let h: ApiHarness;
-beforeAll(async () => {
-  h = await startApi();
-});
-afterAll(async () => {
-  expect(h.checked.failures).toEqual([]);
-  await h?.close();
-});
+const h = useApi();
 
 describe('API keys', () => {
   it('no key, a malformed key, a wrong secret and a revoked key are all 401 unauthorized', async () => {

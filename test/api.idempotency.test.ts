@@ -1,16 +1,9 @@
 // Idempotency-Key over HTTP: required on every state-changing POST, replays, conflicts and concurrent duplicates.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, startApi, type ApiHarness } from './support/apiServer.js';
+import { describe, expect, it } from 'vitest';
+import { failure, useApi } from './support/apiServer.js';
 import { nextPhone } from './support/factories.js';
 
-let h: ApiHarness;
-beforeAll(async () => {
-  h = await startApi();
-});
-afterAll(async () => {
-  expect(h.checked.failures).toEqual([]);
-  await h?.close();
-});
+const h = useApi();
 
 async function shop() {
   const s = await h.business();

@@ -1,16 +1,11 @@
 // /members over HTTP: enrol, look up, read, change, block, history with pages, adjustments and QR tokens.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, startApi, type ApiHarness } from './support/apiServer.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { failure, useApi } from './support/apiServer.js';
 import { nextPhone } from './support/factories.js';
 
-let h: ApiHarness;
-beforeAll(async () => {
-  h = await startApi();
-});
-afterAll(async () => {
-  expect(h.checked.failures).toEqual([]);
+const h = useApi();
+afterAll(() => {
   expect(h.checked.count).toBeGreaterThan(40);
-  await h?.close();
 });
 
 describe('POST /members', () => {

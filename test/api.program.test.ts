@@ -1,16 +1,9 @@
 // /program over HTTP: the rules as percentages, partial changes checked as a whole, tiers keeping their ids.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, startApi, type ApiHarness } from './support/apiServer.js';
+import { describe, expect, it } from 'vitest';
+import { failure, useApi } from './support/apiServer.js';
 import { nextPhone } from './support/factories.js';
 
-let h: ApiHarness;
-beforeAll(async () => {
-  h = await startApi();
-});
-afterAll(async () => {
-  expect(h.checked.failures).toEqual([]);
-  await h?.close();
-});
+const h = useApi();
 
 describe('GET/PATCH /program', () => {
   it('reads the defaults and changes only what is given, with decimal percentages kept exactly', async () => {

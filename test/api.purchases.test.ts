@@ -1,19 +1,14 @@
 // /purchases over HTTP: quote, record (redeem, items, late receipts, receipts sent twice), read and refund.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/app/apiKeys.js';
 import { addLocation } from '../src/app/addLocation.js';
-import { failure, startApi, type ApiHarness } from './support/apiServer.js';
+import { failure, useApi } from './support/apiServer.js';
 import { checkLedgerInvariants } from './support/invariants.js';
 import { nextPhone } from './support/factories.js';
 
-let h: ApiHarness;
-beforeAll(async () => {
-  h = await startApi();
-});
-afterAll(async () => {
-  expect(h.checked.failures).toEqual([]);
+const h = useApi();
+afterAll(() => {
   expect(h.checked.count).toBeGreaterThan(30);
-  await h?.close();
 });
 
 async function shopWithMember(points = 0, program = {}) {

@@ -1,15 +1,8 @@
 // /webhooks over HTTP: subscribe, list with the last delivery, unsubscribe; bad subscriptions are refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, startApi, type ApiHarness } from './support/apiServer.js';
+import { describe, expect, it } from 'vitest';
+import { failure, useApi } from './support/apiServer.js';
 
-let h: ApiHarness;
-beforeAll(async () => {
-  h = await startApi();
-});
-afterAll(async () => {
-  expect(h.checked.failures).toEqual([]);
-  await h?.close();
-});
+const h = useApi();
 
 describe('/webhooks', () => {
   it('creates (secret shown once), lists without the secret, deletes (204), and a second delete is 404', async () => {

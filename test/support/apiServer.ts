@@ -1,5 +1,6 @@
 // A real HTTP server on the test database, a typed client per business, and a check of every response against
 // the OpenAPI document the server itself serves.
+import { afterAll, beforeAll, expect } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
@@ -115,4 +116,30 @@ export async function failure(p: Promise<unknown>): Promise<{ status: number; co
     throw e;
   }
   throw new Error('expected the call to fail, and it succeeded');
+}
+
+/**
+ * Starts the API for the test file (beforeAll) and, when the file is done, checks that every response matched the
+ * served OpenAPI document, then stops it (afterAll).
+ */
+export function useApi(opts: Parameters<typeof startApi>[0] = {}): ApiHarness {
+  let harness: ApiHarness | undefined;
+  beforeAll(async () => {
+    harness = await startApi(opts);
+  });
+  afterAll(async () => {
+    if (!harness) return;
+    try {
+      expect(harness.checked.failures).toEqual([]);
+      expect(harness.checked.count).toBeGreaterThan(0);
+    } finally {
+      await harness.close();
+    }
+  });
+  return new Proxy({} as ApiHarness, {
+    get(_, key) {
+      if (!harness) throw new Error('the API server starts in beforeAll');
+      return harness[key as keyof ApiHarness];
+    },
+  });
 }
