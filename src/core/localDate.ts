@@ -61,10 +61,20 @@ function offsetAt(t: number, timeZone: string): number {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
+// Every zone's offset is a whole number of minutes, so the date cannot change within a UTC minute: the last
+// answer per zone is reused for instants in the same minute (Intl's formatToParts is the costly part).
+const lastDate = new Map<string, { minute: number; date: string }>();
+
 /** The calendar date (YYYY-MM-DD) of an instant in the zone. */
 export function localDateOf(at: Date, timeZone: string): string {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const hit = lastDate.get(timeZone);
+  if (hit && hit.minute === minute) return hit.date;
   const w = wallClock(at.getTime(), timeZone);
-  return `${pad(w.y, 4)}-${pad(w.m)}-${pad(w.d)}`;
+  const date = `${pad(w.y, 4)}-${pad(w.m)}-${pad(w.d)}`;
+  if (lastDate.size > 1000) lastDate.clear();
+  lastDate.set(timeZone, { minute, date });
+  return date;
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
