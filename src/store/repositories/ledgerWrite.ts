@@ -99,35 +99,35 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
   const r = await sql<{ debited: number; key_done: number }>`${sql.raw(w.last ? COMMIT_AFTER : '')}
     with ins_purchase as (
       insert into purchases
-      select * from jsonb_populate_recordset(null::purchases, ${json(purchases)}::jsonb)
+      select * from json_populate_recordset(null::purchases, ${json(purchases)}::json)
       returning 1
     ), ins_items as (
       insert into purchase_items
-      select * from jsonb_populate_recordset(null::purchase_items, ${json(items)}::jsonb)
+      select * from json_populate_recordset(null::purchase_items, ${json(items)}::json)
       returning 1
     ), ins_tx as (
       insert into ledger_transactions
-      select * from jsonb_populate_recordset(null::ledger_transactions, ${json(txs)}::jsonb)
+      select * from json_populate_recordset(null::ledger_transactions, ${json(txs)}::json)
       returning 1
     ), ins_lots as (
       insert into lots (business_id, id, member_id, transaction_id, purchase_id, amount, remaining, activates_at, expires_at, created_at)
       select x.business_id, x.id, x.member_id, x.transaction_id, x.purchase_id, x.amount, x.amount, x.activates_at, x.expires_at, x.created_at
-        from jsonb_populate_recordset(null::lots, ${json(lots)}::jsonb) as x
+        from json_populate_recordset(null::lots, ${json(lots)}::json) as x
       returning 1
     ), debited as (
       update lots set remaining = lots.remaining - d.points
-        from jsonb_to_recordset(${json(debits)}::jsonb) as d(business_id uuid, member_id uuid, lot_id uuid, points bigint)
+        from json_to_recordset(${json(debits)}::json) as d(business_id uuid, member_id uuid, lot_id uuid, points bigint)
        where lots.business_id = d.business_id and lots.id = d.lot_id and lots.member_id = d.member_id
       returning 1
     ), ins_postings as (
       insert into postings (business_id, transaction_id, member_id, lot_id, source, destination, amount)
       select p.business_id, p.transaction_id, p.member_id, p.lot_id, p.source, p.destination, p.amount
-        from jsonb_to_recordset(${json(postings)}::jsonb)
+        from json_to_recordset(${json(postings)}::json)
           as p(business_id uuid, transaction_id uuid, member_id uuid, lot_id uuid, source text, destination text, amount bigint)
       returning 1
     ), ins_refund as (
       insert into purchase_refunds
-      select * from jsonb_populate_recordset(null::purchase_refunds, ${json(refunds)}::jsonb)
+      select * from json_populate_recordset(null::purchase_refunds, ${json(refunds)}::json)
       returning 1
     ), bump as (
       update members set ledger_seq = members.ledger_seq + 1, total_spent = members.total_spent + ${spentDelta},
@@ -137,13 +137,13 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
     ), key_done as (
       insert into idempotency_keys (business_id, key, request_hash, result, created_at)
       select ${owner?.businessId ?? null}::uuid, ${w.idempotency?.key ?? null}::text, ${w.idempotency?.requestHash ?? null}::text,
-             ${w.idempotency ? JSON.stringify(w.idempotency.result) : null}::jsonb, ${w.at}::timestamptz
+             ${w.idempotency ? JSON.stringify(w.idempotency.result) : null}::json, ${w.at}::timestamptz
        where ${w.idempotency !== undefined}
       returning 1
     ), ins_events as (
       insert into outbox_events (business_id, type, payload, created_at)
       select e.business_id, e.type, e.payload, ${w.at}
-        from jsonb_to_recordset(${json(events)}::jsonb) as e(business_id uuid, type text, payload jsonb)
+        from json_to_recordset(${json(events)}::json) as e(business_id uuid, type text, payload jsonb)
       returning 1
     )
     select (select count(*) from debited)::int as debited,
