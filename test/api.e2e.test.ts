@@ -69,7 +69,7 @@ describe('a month of rules in minutes', () => {
     expect(afterExpiry.balance).toMatchObject({ available: 200, pending: 0 });
     const history = await api.members.transactions(m.id);
     expect(history.items.map((t) => [t.type, t.points, t.balanceAfter])).toEqual([['expire', -100, 200], ['earn', 200, 300], ['welcome', 100, 100]]);
-    expect(history.items[0]?.at).toBe(expiry?.at);
+    expect(history.items[0]?.when).toBe(expiry?.at);
 
     // Day 36: redeem the rest on a purchase of 1000.00 (50% max → 200 points fit) and earn on the money part.
     await api.testClock.advance('P1D');

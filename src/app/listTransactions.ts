@@ -11,7 +11,7 @@ export interface TransactionView {
   balanceAfter: number;
   reason: string | null;
   who: { type: string; id: string | null };
-  at: string;
+  when: string;
   purchaseId: string | null;
 }
 
@@ -54,7 +54,7 @@ export async function listTransactions(
         balanceAfter: r.balanceAfter,
         reason: r.reason,
         who: { type: r.actor.type, id: r.actor.id },
-        at: r.createdAt.toISOString(),
+        when: r.createdAt.toISOString(),
         purchaseId: r.purchaseId,
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,

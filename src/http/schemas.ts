@@ -194,7 +194,7 @@ export const Transaction = z
     balanceAfter: points('Available points right after'),
     reason: z.string().nullable(),
     who: z.object({ type: z.string().describe('system, api_key, staff, cli, member'), id: z.string().nullable() }),
-    at: timestamp('When'),
+    when: timestamp('When it happened'),
     purchaseId: z.string().nullable(),
   })
   .register(responseSchemas, { id: 'Transaction' });
