@@ -67,7 +67,8 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
-export const problemType = (code: string) => `https://kopilka.dev/problems/${code.replace(/_/g, '-')}`;
+// A relative reference to the server's own reference page (RFC 9457 allows relative type URIs).
+export const problemType = (code: string) => `/api/docs#problem-${code.replace(/_/g, '-')}`;
 
 export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
   const res = problem(c, { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra });
