@@ -23,6 +23,8 @@ export interface ApiOptions {
   log: Logger;
   /** Requests per second per API key. */
   rateLimit: number;
+  /** Milliseconds for the rate limiter (tests freeze it); default: performance.now. */
+  rateClock?: () => number;
   /** How long a verified key is trusted without asking the database again (a revoked key stops within this). */
   authCacheMs?: number;
   /** Present only when the server runs with --test-clock. */
@@ -45,8 +47,8 @@ function clientAddress(c: Context): string {
 export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   const hono = new Hono<ApiEnv>();
   const auth = apiKeyAuthenticator(o.deps, o.authCacheMs ?? 5_000);
-  const perKey = tokenBucket(o.rateLimit);
-  const failures = tokenBucket(FAILED_AUTH_PER_SECOND);
+  const perKey = tokenBucket(o.rateLimit, o.rateClock);
+  const failures = tokenBucket(FAILED_AUTH_PER_SECOND, o.rateClock);
   const clocks = o.testClocks ?? null;
 
   const router: ApiRouter = {

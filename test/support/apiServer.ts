@@ -29,10 +29,10 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number } = {}): Promise<ApiHarness> {
+export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number } = {}): Promise<ApiHarness> {
   const t = await openTestDatabase();
   const testClocks = opts.testClock ? await createTestClocks(t.deps, testClockStore(t.db)) : null;
-  const app = createHttpApp({ app: t.deps, db: t.db, log: silentLogger, api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0 } });
+  const app = createHttpApp({ app: t.deps, db: t.db, log: silentLogger, api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: await freePort() });
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Json;
   const checker = openApiChecker(doc);
