@@ -107,6 +107,11 @@ describe('POST /purchases', () => {
     expect(await failure(till.purchases.create({ member: { id: m.id }, amount: 100_00, locationId: other.id }))).toMatchObject({ status: 403, code: 'forbidden' });
     const anywhere = await shop.api.purchases.create({ member: { id: m.id }, amount: 100_00, locationId: other.id });
     expect((await shop.api.purchases.get(anywhere.purchaseId)).locationId).toBe(other.id);
+    // A till's key runs the till: it may not change the rules or the webhooks.
+    expect(await failure(till.program.update({ earnPercent: 50 }))).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(await failure(till.webhooks.create({ url: 'https://x.example/h', events: ['points.earned'] }))).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(await failure(till.webhooks.list())).toMatchObject({ status: 403, code: 'forbidden' });
+    expect((await till.program.get()).earnPercent).toBe(5);
   });
 });
 

@@ -2,6 +2,7 @@
 import { getProgram, updateProgram } from '../../app/program.js';
 import { route, type ApiRouter } from '../route.js';
 import * as S from '../schemas.js';
+import { requireBusinessKey } from './common.js';
 
 export function programRoutes(r: ApiRouter): void {
   route(r, {
@@ -14,6 +15,9 @@ export function programRoutes(r: ApiRouter): void {
     description: 'Only the fields given change; the result is checked as a whole and every problem is reported (invalid_program). tiers replaces the whole list.',
     body: S.ProgramUpdate,
     responses: { 200: { description: 'The program after the change', schema: S.Program } },
-    errors: ['invalid_program'],
-  }, async ({ body, c }) => ({ status: 200, body: await updateProgram(c.var.deps, { businessId: c.var.caller.businessId, change: body }) }));
+    errors: ['invalid_program', 'forbidden'],
+  }, async ({ body, c }) => {
+    requireBusinessKey(c.var.caller);
+    return { status: 200, body: await updateProgram(c.var.deps, { businessId: c.var.caller.businessId, change: body }) };
+  });
 }
