@@ -106,3 +106,19 @@ describe('the contract in public', () => {
     expect(await res.json()).toMatchObject({ code: 'not_found' });
   });
 });
+
+describe('methods', () => {
+  it('a known path asked with another method is 405 with Allow, an unknown one 404', async () => {
+    const shop = await h.business();
+    const auth = { authorization: `Bearer ${shop.apiKey}` };
+    const del = await h.fetch(`${h.url}/api/v1/program`, { method: 'DELETE', headers: auth });
+    expect(del.status).toBe(405);
+    expect(del.headers.get('allow')).toBe('GET, PATCH');
+    expect(await del.json()).toMatchObject({ code: 'method_not_allowed', status: 405 });
+    const put = await h.fetch(`${h.url}/api/v1/members/01a20771-32a6-7b76-a0fd-74d4d388d090`, { method: 'PUT', headers: auth });
+    expect(put.headers.get('allow')).toBe('GET, PATCH');
+    const post = await h.fetch(`${h.url}/api/v1/openapi.json`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect((await h.fetch(`${h.url}/api/v1/nothing/here`, { method: 'DELETE', headers: auth })).status).toBe(404);
+  });
+});

@@ -94,7 +94,16 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
     return c.json(document);
   });
 
-  hono.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
+  // Last: a path the API has, asked with another method, is 405 with Allow; anything else 404.
+  const patterns = router.specs.map((r) => ({ re: new RegExp(`^/api/v1${r.path.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`), method: r.method.toUpperCase() }));
+  hono.all('*', (c) => {
+    const allowed = [...new Set(patterns.filter((p) => p.re.test(c.req.path)).map((p) => p.method))];
+    if (c.req.path === '/api/v1/openapi.json') allowed.push('GET');
+    if (allowed.length > 0) {
+      return errorResponse(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allowed.join(', ')}`, {}, { Allow: allowed.join(', ') });
+    }
+    return errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);
+  });
   hono.onError((err, c) => {
     const known = toProblem(c, err);
     if (known) return known;
