@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../core/index.js';
+import type { DomainError } from '../core/index.js';
 import { signQrToken, verifyQrToken } from './qrCodec.js';
 
 const member = '01a20771-32a6-7b76-a0fd-74d4d388d090';
