@@ -13,6 +13,8 @@ import {
   normalizePhone,
   type Actor,
   type Member,
+  type Business,
+  type Repositories,
   type NewLedgerTransaction,
   type NewLot,
 } from '../core/index.js';
@@ -60,57 +62,71 @@ export async function createMember(deps: AppDeps, input: CreateMemberInput): Pro
     const business = await loadBusiness(repos, input.businessId);
     const phone = normalizePhone(input.phone, business.region);
     const profile = checkProfile(input, localDateOf(now, business.timezone));
-    return once(repos, business.id, key, 'member.create', { phone, ...profile }, now, async () => {
-      let member: Member | null = null;
-      for (let attempt = 0; attempt < 8 && !member; attempt++) {
-        const candidate: Member = {
-          id: deps.newId(),
-          businessId: business.id,
-          cardNumber: cardNumberFromRandom(cryptoRandom),
-          phone,
-          ...profile,
-          blocked: false,
-          totalSpent: 0,
-          purchasesCount: 0,
-          createdAt: now,
-        };
-        const outcome = await repos.members.insert(candidate);
-        if (outcome === 'phone_taken') {
-          const existing = await repos.members.findByPhone(business.id, phone);
-          throw new DomainError('member_exists', 'A member with this phone already exists', { memberId: existing?.id });
-        }
-        if (outcome === 'ok') member = candidate;
-      }
-      if (!member) throw new Error('could not allocate a unique card number');
-      const bonus = business.program.welcomeBonus;
-      const lots: NewLot[] = [];
-      const transactions: NewLedgerTransaction[] = [];
-      if (bonus > 0) {
-        const lot = { id: deps.newId(), amount: bonus, purchaseId: null, ...lotSchedule(business.program, business.timezone, now) };
-        lots.push(lot);
-        transactions.push({
-          id: deps.newId(),
-          businessId: business.id,
-          memberId: member.id,
-          type: 'welcome',
-          points: bonus,
-          balanceAfter: availablePoints([{ ...lot, remaining: bonus, createdAt: now }], now),
-          reason: 'Welcome bonus',
-          actor,
-          purchaseId: null,
-          createdAt: now,
-          newLots: lots,
-          debits: [],
-          postings: credits(lots, 'issued'),
-          meta: {},
-        });
-      }
-      const view = memberView(member);
-      const event = { businessId: business.id, type: 'member.created', payload: { member: view, welcomeBonus: bonus } };
-      await repos.ledger.write({ transactions, events: [event], at: now });
-      const state = lots.map((l) => ({ ...l, remaining: l.amount, createdAt: now }));
-      const details = memberDetails(member, business.program, state, now, 0);
-      return { member: details, balance: { available: details.balance.available, pending: details.balance.pending }, welcomeBonus: bonus };
-    });
+    return once(repos, business.id, key, 'member.create', { phone, ...profile }, now, () => enrolMember(repos, deps, business, phone, profile, actor, now));
   });
+}
+
+/** Enrols a member inside the caller's transaction (the API, the bots): card number, welcome bonus, event. */
+export async function enrolMember(
+  repos: Repositories,
+  deps: AppDeps,
+  business: Business,
+  phone: string,
+  profile: { name: string | null; birthday: string | null; email: string | null },
+  actor: Actor,
+  now: Date,
+  extra: Partial<Pick<Member, 'telegramUserId' | 'telegramUsername'>> = {},
+): Promise<CreatedMember> {
+  let member: Member | null = null;
+  for (let attempt = 0; attempt < 8 && !member; attempt++) {
+    const candidate: Member = {
+      id: deps.newId(),
+      businessId: business.id,
+      cardNumber: cardNumberFromRandom(cryptoRandom),
+      phone,
+      ...profile,
+      blocked: false,
+      totalSpent: 0,
+      purchasesCount: 0,
+      telegramUserId: extra.telegramUserId ?? null,
+      telegramUsername: extra.telegramUsername ?? null,
+      createdAt: now,
+    };
+    const outcome = await repos.members.insert(candidate);
+    if (outcome === 'phone_taken') {
+      const existing = await repos.members.findByPhone(business.id, phone);
+      throw new DomainError('member_exists', 'A member with this phone already exists', { memberId: existing?.id });
+    }
+    if (outcome === 'ok') member = candidate;
+  }
+  if (!member) throw new Error('could not allocate a unique card number');
+  const bonus = business.program.welcomeBonus;
+  const lots: NewLot[] = [];
+  const transactions: NewLedgerTransaction[] = [];
+  if (bonus > 0) {
+    const lot = { id: deps.newId(), amount: bonus, purchaseId: null, ...lotSchedule(business.program, business.timezone, now) };
+    lots.push(lot);
+    transactions.push({
+      id: deps.newId(),
+      businessId: business.id,
+      memberId: member.id,
+      type: 'welcome',
+      points: bonus,
+      balanceAfter: availablePoints([{ ...lot, remaining: bonus, createdAt: now }], now),
+      reason: 'Welcome bonus',
+      actor,
+      purchaseId: null,
+      createdAt: now,
+      newLots: lots,
+      debits: [],
+      postings: credits(lots, 'issued'),
+      meta: {},
+    });
+  }
+  const view = memberView(member);
+  const event = { businessId: business.id, type: 'member.created', payload: { member: view, welcomeBonus: bonus } };
+  await repos.ledger.write({ transactions, events: [event], at: now });
+  const state = lots.map((l) => ({ ...l, remaining: l.amount, createdAt: now }));
+  const details = memberDetails(member, business.program, state, now, 0);
+  return { member: details, balance: { available: details.balance.available, pending: details.balance.pending }, welcomeBonus: bonus };
 }

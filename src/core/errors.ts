@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   invalid_qr_token: 'The QR code is not valid or has expired',
   webhook_not_found: 'No such webhook',
   location_not_found: 'No such location',
+  contact_not_own: 'Only your own phone number can be shared to join',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,7 +2,7 @@
 import type { Actor, NewLedgerTransaction } from './ledger.js';
 import type { Minor, Points } from './money.js';
 import type { ClaimedWebhookDelivery, Webhook, WebhookAttemptOutcome, WebhookDeliverySummary } from './records.js';
-import type { Business, Location, Member, MemberLot, OutboxEvent, Purchase, PurchaseItem, Refund } from './records.js';
+import type { Business, Consent, Location, Member, MemberLot, OutboxEvent, Purchase, PurchaseItem, Refund } from './records.js';
 
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
@@ -46,6 +46,12 @@ export interface MemberRepository {
   search(businessId: string, q: { text: string; digits: string }, limit: number): Promise<Member[]>;
   /** Saves the profile fields and the blocked flag. */
   update(m: Member): Promise<void>;
+  findByTelegram(businessId: string, telegramUserId: number): Promise<Member | null>;
+  /** Ties the member to a Telegram account, taking it from any other member of the business. */
+  linkTelegram(businessId: string, memberId: string, telegramUserId: number, username: string | null): Promise<void>;
+  addConsent(c: Consent): Promise<void>;
+  /** The latest answer per kind. */
+  consents(businessId: string, memberId: string): Promise<Consent[]>;
   /**
    * Locks the member row until the transaction ends (every points write locks its member first) and returns it
    * with its business and its open lots as they are after every earlier writer committed, in one round trip.

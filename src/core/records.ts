@@ -33,6 +33,9 @@ export interface Member {
   /** Purchases less refunds, all time (kept by every ledger write). */
   totalSpent: Minor;
   purchasesCount: number;
+  /** The Telegram account the member joined or signed in with (one per member per business). */
+  telegramUserId: number | null;
+  telegramUsername: string | null;
   createdAt: Date;
 }
 
@@ -143,4 +146,17 @@ export interface WebhookAttemptOutcome {
   statusCode: number | null;
   error: string | null;
   nextAttemptAt: Date;
+}
+
+export type ConsentKind = 'personal_data' | 'marketing';
+
+export interface Consent {
+  businessId: string;
+  memberId: string;
+  kind: ConsentKind;
+  granted: boolean;
+  /** Which text the member agreed to (the business's consent texts are versioned). */
+  textVersion: string;
+  channel: string;
+  at: Date;
 }

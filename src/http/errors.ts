@@ -32,6 +32,7 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   purchase_exists: 409,
   idempotency_in_flight: 409,
   member_blocked: 422,
+  contact_not_own: 403,
   insufficient_points: 422,
   redeem_limit_exceeded: 422,
   purchase_fully_refunded: 422,

@@ -45,7 +45,20 @@ export interface MembersTable {
   ledger_seq: Generated<number>;
   total_spent: Generated<number>;
   purchases_count: Generated<number>;
+  telegram_user_id: number | null;
+  telegram_username: string | null;
   created_at: Timestamp;
+}
+
+export interface MemberConsentsTable {
+  business_id: string;
+  member_id: string;
+  id: Generated<number>;
+  kind: string;
+  granted: boolean;
+  text_version: string;
+  channel: string;
+  at: Timestamp;
 }
 
 export interface PurchasesTable {
@@ -188,6 +201,7 @@ export interface Database {
   members: MembersTable;
   purchases: PurchasesTable;
   purchase_items: PurchaseItemsTable;
+  member_consents: MemberConsentsTable;
   test_clocks: TestClocksTable;
   ledger_transactions: LedgerTransactionsTable;
   lots: LotsTable;

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import { type MemberLot, type MemberRepository } from '../../core/index.js';
+import type { ConsentKind, MemberLot, MemberRepository } from '../../core/index.js';
 import type { Database, MembersTable } from '../schema.js';
 import { claimOutcome } from './idempotency.js';
 import { lotRepository } from './ledger.js';
@@ -20,6 +20,8 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
           birthday: m.birthday,
           email: m.email,
           blocked: m.blocked,
+          telegram_user_id: m.telegramUserId,
+          telegram_username: m.telegramUsername,
           created_at: m.createdAt,
         })
         .onConflict((oc) => oc.doNothing())
@@ -64,6 +66,43 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
         .limit(limit)
         .execute();
       return rows.map(toMember);
+    },
+    async findByTelegram(businessId, telegramUserId) {
+      const row = await base().where('business_id', '=', businessId).where('telegram_user_id', '=', telegramUserId).executeTakeFirst();
+      return row ? toMember(row) : null;
+    },
+    async linkTelegram(businessId, memberId, telegramUserId, username) {
+      await db
+        .updateTable('members')
+        .set({ telegram_user_id: null, telegram_username: null })
+        .where('business_id', '=', businessId)
+        .where('telegram_user_id', '=', telegramUserId)
+        .where('id', '<>', memberId)
+        .execute();
+      await db
+        .updateTable('members')
+        .set({ telegram_user_id: telegramUserId, telegram_username: username })
+        .where('business_id', '=', businessId)
+        .where('id', '=', memberId)
+        .execute();
+    },
+    async addConsent(c) {
+      await db
+        .insertInto('member_consents')
+        .values({ business_id: c.businessId, member_id: c.memberId, kind: c.kind, granted: c.granted, text_version: c.textVersion, channel: c.channel, at: c.at })
+        .execute();
+    },
+    async consents(businessId, memberId) {
+      const rows = await db
+        .selectFrom('member_consents')
+        .selectAll()
+        .distinctOn('kind')
+        .where('business_id', '=', businessId)
+        .where('member_id', '=', memberId)
+        .orderBy('kind')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map((r) => ({ businessId: r.business_id, memberId: r.member_id, kind: r.kind as ConsentKind, granted: r.granted, textVersion: r.text_version, channel: r.channel, at: r.at }));
     },
     async update(m) {
       await db

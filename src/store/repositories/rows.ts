@@ -24,6 +24,8 @@ export const toMember = (r: Selectable<MembersTable>): Member => ({
   blocked: r.blocked,
   totalSpent: r.total_spent,
   purchasesCount: r.purchases_count,
+  telegramUserId: r.telegram_user_id,
+  telegramUsername: r.telegram_username,
   createdAt: r.created_at,
 });
 

@@ -1,0 +1,55 @@
+// A customer joins (or comes back) through a business's Telegram bot by sharing their phone: the phone must be the
+// sender's own (Telegram vouches for it); an existing member with that phone — enrolled at the till or imported —
+// is linked to the Telegram account instead of getting a second card.
+import { DomainError, invalid, normalizePhone, type Member } from '../core/index.js';
+import { enrolMember } from './createMember.js';
+import type { AppDeps } from './deps.js';
+import { loadBusiness } from './members.js';
+import { memberDetails, type MemberDetails } from './views.js';
+
+export interface JoinFromTelegramInput {
+  businessId: string;
+  /** The sender of the contact message (update.message.from.id). */
+  telegramUserId: number;
+  contact: { phone: string; userId?: number | null | undefined };
+  profile: { firstName?: string | null | undefined; lastName?: string | null | undefined; username?: string | null | undefined };
+}
+
+export interface JoinResult {
+  /** joined: a new member; linked: an existing member now tied to this Telegram account; returning: already tied. */
+  outcome: 'joined' | 'linked' | 'returning';
+  member: MemberDetails;
+  welcomeBonus: number;
+}
+
+const isTelegramId = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+
+export async function joinFromTelegram(deps: AppDeps, input: JoinFromTelegramInput): Promise<JoinResult> {
+  if (!isTelegramId(input.telegramUserId)) throw invalid('telegramUserId must be a positive integer', { field: 'telegramUserId' });
+  // A forwarded or typed-in contact card carries someone else's user_id, or none: only the sender's own counts.
+  if (input.contact.userId !== input.telegramUserId) throw new DomainError('contact_not_own');
+  const now = deps.clock.now();
+  const username = input.profile.username?.trim() || null;
+  const name = [input.profile.firstName, input.profile.lastName].map((x) => x?.trim()).filter(Boolean).join(' ').slice(0, 100) || null;
+  const actor = { type: 'member' as const, id: null };
+  return deps.uow.run(async (repos) => {
+    const business = await loadBusiness(repos, input.businessId);
+    const phone = normalizePhone(input.contact.phone, business.region);
+    const details = async (m: Member) => {
+      const lots = await repos.lots.open(business.id, m.id);
+      return memberDetails(m, business.program, lots, now, m.totalSpent);
+    };
+    const byPhone = await repos.members.findByPhone(business.id, phone);
+    if (byPhone) {
+      if (byPhone.telegramUserId === input.telegramUserId) return { outcome: 'returning', member: await details(byPhone), welcomeBonus: 0 };
+      // Telegram has just confirmed this account owns the phone: it takes the card over from any earlier account.
+      await repos.members.linkTelegram(business.id, byPhone.id, input.telegramUserId, username);
+      await repos.outbox.add({ businessId: business.id, type: 'member.telegram_linked', payload: { memberId: byPhone.id, telegramUserId: input.telegramUserId } }, now);
+      return { outcome: 'linked', member: await details({ ...byPhone, telegramUserId: input.telegramUserId, telegramUsername: username }), welcomeBonus: 0 };
+    }
+    // A new phone: a new member. If this Telegram account had another member's card (an old number), the link moves.
+    const created = await enrolMember(repos, deps, business, phone, { name, birthday: null, email: null }, actor, now);
+    await repos.members.linkTelegram(business.id, created.member.id, input.telegramUserId, username);
+    return { outcome: 'joined', member: created.member, welcomeBonus: created.welcomeBonus };
+  });
+}

@@ -1,0 +1,23 @@
+// Customers from Telegram: the member's Telegram account, and the consents they gave (append-only, with the text
+// version and the time, as personal-data law asks).
+import { sql, type Kysely } from 'kysely';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`
+    alter table members add column telegram_user_id bigint, add column telegram_username text;
+    create unique index members_telegram on members (business_id, telegram_user_id) where telegram_user_id is not null;
+
+    create table member_consents (
+      business_id uuid not null,
+      member_id uuid not null,
+      id bigint generated always as identity,
+      kind text not null check (kind in ('personal_data', 'marketing')),
+      granted boolean not null,
+      text_version text not null,
+      channel text not null,
+      at timestamptz not null,
+      primary key (business_id, member_id, id),
+      foreign key (business_id, member_id) references members (business_id, id)
+    );
+  `.execute(db);
+}
