@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       apiRateLimit: 50,
       testClock: false,
       nodeEnv: null,
+      telegramApiRoot: 'https://api.telegram.org',
     });
   });
 

@@ -98,6 +98,34 @@ apiKey
     action<{ business: string; key: string }>(async (config, log, flags) => (await import('./commands/apiKey.js')).apiKeyRevokeCommand(config, log, flags)),
   );
 
+const bot = program.command('bot').description("connect a business's own Telegram bots (customer, staff)");
+bot
+  .command('connect')
+  .description('connect a bot by its token from @BotFather (checked with Telegram)')
+  .requiredOption('--business <id>', 'the business id')
+  .requiredOption('--role <role>', 'customer or staff')
+  .requiredOption('--token <token>', 'the token @BotFather gave, 123456789:AA…')
+  .addOption(new Option('--json', 'print the result as JSON'))
+  .action(
+    action<{ business: string; role: string; token: string; json?: boolean }>(async (config, log, flags) =>
+      (await import('./commands/bot.js')).botConnectCommand(config, log, flags),
+    ),
+  );
+bot
+  .command('list')
+  .description("list a business's connected bots")
+  .requiredOption('--business <id>', 'the business id')
+  .addOption(new Option('--json', 'print the result as JSON'))
+  .action(action<{ business: string; json?: boolean }>(async (config, log, flags) => (await import('./commands/bot.js')).botListCommand(config, log, flags)));
+bot
+  .command('disconnect')
+  .description('disconnect the bot of a role')
+  .requiredOption('--business <id>', 'the business id')
+  .requiredOption('--role <role>', 'customer or staff')
+  .action(
+    action<{ business: string; role: string }>(async (config, log, flags) => (await import('./commands/bot.js')).botDisconnectCommand(config, log, flags)),
+  );
+
 program
   .command('demo')
   .description('fill the database with a demo coffee shop (members, purchases, redemptions, expiries)')

@@ -20,6 +20,8 @@ export interface Config {
   /** Serve /api/v1/test-clock (never in production). */
   testClock: boolean;
   nodeEnv: string | null;
+  /** Where the Telegram Bot API is (a local stand-in in tests). */
+  telegramApiRoot: string;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +65,7 @@ const SETTINGS = {
     ),
   },
   nodeEnv: { env: 'NODE_ENV', flag: undefined, schema: optional(z.string()) },
+  telegramApiRoot: { env: 'TELEGRAM_API_ROOT', flag: undefined, schema: z.preprocess(emptyToUndefined, httpUrl.default('https://api.telegram.org')) },
   logLevel: {
     env: 'LOG_LEVEL',
     flag: '--debug',
@@ -109,6 +112,7 @@ function readAll(env: NodeJS.ProcessEnv, overrides: ConfigOverrides): Config {
     apiRateLimit: read('apiRateLimit', env, overrides),
     testClock: read('testClock', env, overrides),
     nodeEnv: read('nodeEnv', env, overrides) ?? null,
+    telegramApiRoot: read('telegramApiRoot', env, overrides).replace(/\/+$/, ''),
   };
 }
 

@@ -21,6 +21,9 @@ export const ERROR_CODES = {
   webhook_not_found: 'No such webhook',
   location_not_found: 'No such location',
   contact_not_own: 'Only your own phone number can be shared to join',
+  invalid_bot_token: 'Telegram does not know this bot token',
+  bot_in_use: 'This bot is connected to another business',
+  bot_not_found: 'No such bot',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

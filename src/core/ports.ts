@@ -2,7 +2,7 @@
 import type { Actor, NewLedgerTransaction } from './ledger.js';
 import type { Minor, Points } from './money.js';
 import type { ClaimedWebhookDelivery, Webhook, WebhookAttemptOutcome, WebhookDeliverySummary } from './records.js';
-import type { Business, Consent, Location, Member, MemberLot, OutboxEvent, Purchase, PurchaseItem, Refund } from './records.js';
+import type { BotConnection, BotRole, Business, Consent, Location, Member, MemberLot, OutboxEvent, Purchase, PurchaseItem, Refund } from './records.js';
 
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
@@ -190,9 +190,24 @@ export interface WebhookRepository {
   nextDueAt(businessId: string): Promise<Date | null>;
 }
 
+export interface BotRepository {
+  /** Replaces the business's live bot of that role, if any. False when the Telegram bot is live for another business. */
+  connect(b: BotConnection, at: Date): Promise<boolean>;
+  disconnect(businessId: string, role: BotRole, at: Date): Promise<boolean>;
+  /** Live bots: of one business, or of all (the process that serves them). */
+  live(businessId?: string): Promise<BotConnection[]>;
+}
+
+/** The Telegram Bot API, as far as the use cases need it. */
+export interface TelegramGateway {
+  /** The bot a token belongs to; null when Telegram does not know the token. */
+  getMe(token: string): Promise<{ id: number; username: string; firstName: string } | null>;
+}
+
 export interface Repositories {
   businesses: BusinessRepository;
   apiKeys: ApiKeyRepository;
+  bots: BotRepository;
   members: MemberRepository;
   lots: LotRepository;
   purchases: PurchaseRepository;

@@ -160,3 +160,18 @@ export interface Consent {
   channel: string;
   at: Date;
 }
+
+export type BotRole = 'customer' | 'staff';
+
+/** A business's own Telegram bot, connected by its BotFather token. */
+export interface BotConnection {
+  id: string;
+  businessId: string;
+  role: BotRole;
+  token: string;
+  telegramId: number;
+  username: string;
+  /** Sent by Telegram with each webhook call (secret_token), so forged calls are refused. */
+  webhookSecret: string;
+  createdAt: Date;
+}

@@ -50,6 +50,18 @@ export interface MembersTable {
   created_at: Timestamp;
 }
 
+export interface BotsTable {
+  business_id: string;
+  id: string;
+  role: string;
+  token: string;
+  telegram_id: number;
+  username: string;
+  webhook_secret: string;
+  created_at: Timestamp;
+  disconnected_at: Timestamp | null;
+}
+
 export interface MemberConsentsTable {
   business_id: string;
   member_id: string;
@@ -202,6 +214,7 @@ export interface Database {
   purchases: PurchasesTable;
   purchase_items: PurchaseItemsTable;
   member_consents: MemberConsentsTable;
+  bots: BotsTable;
   test_clocks: TestClocksTable;
   ledger_transactions: LedgerTransactionsTable;
   lots: LotsTable;

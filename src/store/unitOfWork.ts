@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Repositories, UnitOfWork } from '../core/index.js';
 import type { Database } from './schema.js';
 import { apiKeyRepository, businessRepository } from './repositories/businesses.js';
+import { botRepository } from './repositories/bots.js';
 import { expiryRepository } from './repositories/expiry.js';
 import { idempotencyRepository, outboxRepository } from './repositories/idempotency.js';
 import { ledgerRepository, lotRepository } from './repositories/ledger.js';
@@ -14,6 +15,7 @@ export function repositories(db: Kysely<Database>): Repositories {
   return {
     businesses: businessRepository(db),
     apiKeys: apiKeyRepository(db),
+    bots: botRepository(db),
     members: memberRepository(db),
     lots: lotRepository(db),
     purchases: purchaseRepository(db),

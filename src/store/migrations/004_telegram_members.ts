@@ -1,9 +1,25 @@
-// Customers from Telegram: the member's Telegram account, and the consents they gave (append-only, with the text
-// version and the time, as personal-data law asks).
+// Customers from Telegram: each business's own bots (by role), the member's Telegram account, and the consents they
+// gave (append-only, with the text version and the time, as personal-data law asks).
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
+    create table bots (
+      business_id uuid not null references businesses (id),
+      id uuid not null,
+      role text not null check (role in ('customer', 'staff')),
+      -- The BotFather token: needed in clear to call the Bot API. It never leaves the server.
+      token text not null,
+      telegram_id bigint not null,
+      username text not null,
+      webhook_secret text not null,
+      created_at timestamptz not null,
+      disconnected_at timestamptz,
+      primary key (business_id, id)
+    );
+    create unique index bots_live_role on bots (business_id, role) where disconnected_at is null;
+    create unique index bots_live_telegram on bots (telegram_id) where disconnected_at is null;
+
     alter table members add column telegram_user_id bigint, add column telegram_username text;
     create unique index members_telegram on members (business_id, telegram_user_id) where telegram_user_id is not null;
 
