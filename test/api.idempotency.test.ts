@@ -89,6 +89,24 @@ describe('Idempotency-Key', () => {
   });
 });
 
+describe('races', () => {
+  it('rounds of concurrent duplicates never answer 500 and record one purchase per key', async () => {
+    const { api, id, m } = await shop();
+    const before = await count('purchases', id);
+    const statuses = new Map<number, number>();
+    for (let round = 0; round < 25; round++) {
+      const body = { member: { id: m.id }, amount: 250_00 };
+      const rs = await Promise.all(
+        Array.from({ length: 6 }, () => api.request('POST', '/purchases', { body, idempotencyKey: `race-${round}` }).then((r) => r.status, (e: { status: number }) => e.status)),
+      );
+      for (const s of rs) statuses.set(s, (statuses.get(s) ?? 0) + 1);
+    }
+    expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([201]));
+    expect([...statuses.keys()].filter((s) => s !== 201 && s !== 409)).toEqual([]);
+    expect(await count('purchases', id)).toBe(before + 25);
+  });
+});
+
 describe('retention', () => {
   it('keys are kept at least 24 hours (a week), then forgotten', async () => {
     const { purgeIdempotencyKeys } = await import('../src/app/purgeIdempotencyKeys.js');

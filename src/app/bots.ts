@@ -57,3 +57,8 @@ const view = (b: { id: string; role: BotRole; username: string; telegramId: numb
   telegramId: b.telegramId,
   connectedAt: b.createdAt.toISOString(),
 });
+
+/** Every live bot of every business, with tokens: for the process that serves them. */
+export async function listLiveBots(deps: AppDeps) {
+  return deps.uow.run((repos) => repos.bots.live());
+}

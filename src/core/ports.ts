@@ -198,6 +198,12 @@ export interface BotRepository {
   live(businessId?: string): Promise<BotConnection[]>;
 }
 
+/** A Telegram user's place in a bot conversation, per business. */
+export interface BotSessionRepository {
+  get(businessId: string, telegramUserId: number): Promise<Record<string, unknown> | null>;
+  set(businessId: string, telegramUserId: number, state: Record<string, unknown> | null, at: Date): Promise<void>;
+}
+
 /** The Telegram Bot API, as far as the use cases need it. */
 export interface TelegramGateway {
   /** The bot a token belongs to; null when Telegram does not know the token. */
@@ -208,6 +214,7 @@ export interface Repositories {
   businesses: BusinessRepository;
   apiKeys: ApiKeyRepository;
   bots: BotRepository;
+  botSessions: BotSessionRepository;
   members: MemberRepository;
   lots: LotRepository;
   purchases: PurchaseRepository;

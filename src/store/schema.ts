@@ -62,6 +62,13 @@ export interface BotsTable {
   disconnected_at: Timestamp | null;
 }
 
+export interface BotSessionsTable {
+  business_id: string;
+  telegram_user_id: number;
+  state: ColumnType<unknown, string, string>;
+  updated_at: Timestamp;
+}
+
 export interface MemberConsentsTable {
   business_id: string;
   member_id: string;
@@ -215,6 +222,7 @@ export interface Database {
   purchase_items: PurchaseItemsTable;
   member_consents: MemberConsentsTable;
   bots: BotsTable;
+  bot_sessions: BotSessionsTable;
   test_clocks: TestClocksTable;
   ledger_transactions: LedgerTransactionsTable;
   lots: LotsTable;

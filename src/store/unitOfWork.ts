@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Repositories, UnitOfWork } from '../core/index.js';
 import type { Database } from './schema.js';
 import { apiKeyRepository, businessRepository } from './repositories/businesses.js';
-import { botRepository } from './repositories/bots.js';
+import { botRepository, botSessionRepository } from './repositories/bots.js';
 import { expiryRepository } from './repositories/expiry.js';
 import { idempotencyRepository, outboxRepository } from './repositories/idempotency.js';
 import { ledgerRepository, lotRepository } from './repositories/ledger.js';
@@ -16,6 +16,7 @@ export function repositories(db: Kysely<Database>): Repositories {
     businesses: businessRepository(db),
     apiKeys: apiKeyRepository(db),
     bots: botRepository(db),
+    botSessions: botSessionRepository(db),
     members: memberRepository(db),
     lots: lotRepository(db),
     purchases: purchaseRepository(db),
@@ -27,8 +28,24 @@ export function repositories(db: Kysely<Database>): Repositories {
   };
 }
 
+/**
+ * An idempotency claim reads the key in its statement's snapshot, which is taken just before the claim's advisory
+ * lock: a duplicate request that committed in that instant is not seen, and the key's insert at the end fails
+ * instead. The transaction has rolled back whole, so it runs again, and the claim then finds the stored result.
+ */
+const isKeyRace = (e: unknown) => (e as { code?: string; constraint?: string })?.code === '23505' && (e as { constraint?: string }).constraint === 'idempotency_keys_pkey';
+
 export function postgresUnitOfWork(db: Kysely<Database>): UnitOfWork {
   return {
-    run: (work) => db.transaction().execute((trx) => work(repositories(trx))),
+    async run(work) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute((trx) => work(repositories(trx)));
+        } catch (e) {
+          if (attempt < 3 && isKeyRace(e)) continue;
+          throw e;
+        }
+      }
+    },
   };
 }

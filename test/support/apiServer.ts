@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 import { createBusiness } from '../../src/app/createBusiness.js';
 import { createClient, type KopilkaClient } from '../../src/client/index.js';
-import { silentLogger } from '../../src/config/logger.js';
+import { createLogger, silentLogger } from '../../src/config/logger.js';
 import type { Program } from '../../src/core/index.js';
 import { createHttpApp, startHttpServer } from '../../src/http/server.js';
 import { createTestClocks } from '../../src/jobs/testClock.js';
@@ -32,7 +32,7 @@ export interface ApiHarness {
 export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number } = {}): Promise<ApiHarness> {
   const t = await openTestDatabase();
   const testClocks = opts.testClock ? await createTestClocks(t.deps, testClockStore(t.db)) : null;
-  const app = createHttpApp({ app: t.deps, db: t.db, log: silentLogger, api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
+  const app = createHttpApp({ app: t.deps, db: t.db, log: process.env.KOPILKA_TEST_LOG ? createLogger('error') : silentLogger, // KOPILKA_TEST_LOG=1 shows the server's errors api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: await freePort() });
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Json;
   const checker = openApiChecker(doc);

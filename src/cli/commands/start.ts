@@ -4,6 +4,7 @@ import { IDEMPOTENCY_RETENTION_DAYS, purgeIdempotencyKeys } from '../../app/purg
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../config/logger.js';
 import { createHttpApp, startHttpServer } from '../../http/server.js';
+import { startBotRunner } from '../../bots/runner.js';
 import { startScheduler } from '../../jobs/scheduler.js';
 import { createTestClocks } from '../../jobs/testClock.js';
 import { startWebhookWorker } from '../../jobs/webhooks.js';
@@ -34,8 +35,9 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
       if (n > 0) log.info(`forgot ${n} idempotency keys older than ${IDEMPOTENCY_RETENTION_DAYS} days`);
     },
   });
+  const bots = startBotRunner(app.deps, log, { apiRoot: config.telegramApiRoot });
   const stopJobs = async () => {
-    await Promise.all([webhooks.stop(), expiry.stop(), purge.stop()]);
+    await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop()]);
   };
   let http;
   try {

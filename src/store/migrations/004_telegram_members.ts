@@ -23,6 +23,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table members add column telegram_user_id bigint, add column telegram_username text;
     create unique index members_telegram on members (business_id, telegram_user_id) where telegram_user_id is not null;
 
+    -- Where a Telegram user is in a bot's conversation (e.g. consented, waiting for the phone), per business.
+    create table bot_sessions (
+      business_id uuid not null references businesses (id),
+      telegram_user_id bigint not null,
+      state jsonb not null,
+      updated_at timestamptz not null,
+      primary key (business_id, telegram_user_id)
+    );
+
     create table member_consents (
       business_id uuid not null,
       member_id uuid not null,

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { BotConnection, BotRepository, BotRole } from '../../core/index.js';
+import type { BotConnection, BotRepository, BotRole, BotSessionRepository } from '../../core/index.js';
 import type { BotsTable, Database } from '../schema.js';
 
 const toBot = (r: Selectable<BotsTable>): BotConnection => ({
@@ -43,6 +43,26 @@ export function botRepository(db: Kysely<Database>): BotRepository {
       let q = db.selectFrom('bots').selectAll().where('disconnected_at', 'is', null);
       if (businessId) q = q.where('business_id', '=', businessId);
       return (await q.orderBy('created_at').execute()).map(toBot);
+    },
+  };
+}
+
+export function botSessionRepository(db: Kysely<Database>): BotSessionRepository {
+  return {
+    async get(businessId, telegramUserId) {
+      const row = await db.selectFrom('bot_sessions').select('state').where('business_id', '=', businessId).where('telegram_user_id', '=', telegramUserId).executeTakeFirst();
+      return (row?.state as Record<string, unknown> | undefined) ?? null;
+    },
+    async set(businessId, telegramUserId, state, at) {
+      if (state === null) {
+        await db.deleteFrom('bot_sessions').where('business_id', '=', businessId).where('telegram_user_id', '=', telegramUserId).execute();
+        return;
+      }
+      await db
+        .insertInto('bot_sessions')
+        .values({ business_id: businessId, telegram_user_id: telegramUserId, state: JSON.stringify(state), updated_at: at })
+        .onConflict((oc) => oc.columns(['business_id', 'telegram_user_id']).doUpdateSet({ state: JSON.stringify(state), updated_at: at }))
+        .execute();
     },
   };
 }

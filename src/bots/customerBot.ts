@@ -1,0 +1,27 @@
+// One business's customer bot: grammY with our context and the feature composers. Unknown input always gets an
+// answer; a failing update is logged and answered, never crashing the process.
+import { Bot } from 'grammy';
+import { businessForBot } from '../app/botSessions.js';
+import type { AppDeps } from '../app/deps.js';
+import type { Logger } from '../config/logger.js';
+import type { BotConnection } from '../core/index.js';
+import { kopilkaContext, type CustomerContext } from './context.js';
+import { join } from './customer/join.js';
+import { menu } from './customer/menu.js';
+
+export function createCustomerBot(deps: AppDeps, conn: BotConnection, opts: { apiRoot: string; log: Logger }): Bot<CustomerContext> {
+  const bot = new Bot<CustomerContext>(conn.token, { client: { apiRoot: opts.apiRoot } });
+  bot.use(async (ctx, next) => {
+    const business = await businessForBot(deps, conn.businessId);
+    ctx.kopilka = kopilkaContext(deps, conn.businessId, { name: business.name, pointsName: business.program.pointsName }, ctx.from?.language_code);
+    await next();
+  });
+  bot.chatType('private').use(join, menu);
+  bot.on('message', (ctx) => ctx.reply(ctx.kopilka.t('unknown')));
+  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery());
+  bot.catch(async (err) => {
+    opts.log.error(`customer bot @${conn.username}: ${err.error instanceof Error ? (err.error.stack ?? err.error.message) : String(err.error)}`);
+    await err.ctx.reply(err.ctx.kopilka?.t('unknown') ?? 'Sorry, something went wrong.').catch(() => undefined);
+  });
+  return bot;
+}
