@@ -32,7 +32,9 @@ export interface ApiHarness {
 export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number } = {}): Promise<ApiHarness> {
   const t = await openTestDatabase();
   const testClocks = opts.testClock ? await createTestClocks(t.deps, testClockStore(t.db)) : null;
-  const app = createHttpApp({ app: t.deps, db: t.db, log: process.env.KOPILKA_TEST_LOG ? createLogger('error') : silentLogger, // KOPILKA_TEST_LOG=1 shows the server's errors api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
+  // KOPILKA_TEST_LOG=1 shows the server's errors.
+  const log = process.env.KOPILKA_TEST_LOG ? createLogger('error') : silentLogger;
+  const app = createHttpApp({ app: t.deps, db: t.db, log, api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: await freePort() });
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Json;
   const checker = openApiChecker(doc);
