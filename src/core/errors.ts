@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   invalid_bot_token: 'Telegram does not know this bot token',
   bot_in_use: 'This bot is connected to another business',
   bot_not_found: 'No such bot',
+  invalid_init_data: 'The Telegram sign-in data is not valid or has expired',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
