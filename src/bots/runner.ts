@@ -1,5 +1,6 @@
-// Serves every connected customer bot from this process by long polling, and follows connects and disconnects
-// (checked every `refreshSeconds`). Without bots, Kopilka runs on and says so once.
+// Serves every connected customer bot from this process, and follows connects and disconnects (checked every
+// `refreshSeconds`). Without bots, Kopilka runs on and says so once.
+import { timingSafeEqual } from 'node:crypto';
 import type { Bot } from 'grammy';
 import { listLiveBots } from '../app/bots.js';
 import type { AppDeps } from '../app/deps.js';
@@ -11,19 +12,30 @@ import { createCustomerBot } from './customerBot.js';
 export interface BotRunner {
   /** Starts, stops or restarts bots to match the connections now. */
   refresh(): Promise<void>;
+  /** A webhook call from Telegram for one of our bots (webhook mode): checks the bot's secret, then handles it. */
+  handleWebhook(botId: string, secret: string | undefined, update: unknown): Promise<'ok' | 'unauthorized' | 'not_found'>;
   stop(): Promise<void>;
 }
 
-export function startBotRunner(deps: AppDeps, log: Logger, opts: { apiRoot: string; refreshSeconds?: number }): BotRunner {
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/**
+ * With `publicUrl`, bots run on webhooks (`<publicUrl>/telegram/<bot id>`, each with its own secret token);
+ * without, on long polling.
+ */
+export function startBotRunner(deps: AppDeps, log: Logger, opts: { apiRoot: string; publicUrl?: string | null; refreshSeconds?: number }): BotRunner {
   const running = new Map<string, { conn: BotConnection; bot: Bot<CustomerContext>; done: Promise<void> }>();
+  const webhookUrl = (conn: BotConnection) => `${opts.publicUrl?.replace(/\/+$/, '')}/telegram/${conn.id}`;
   let saidOff = false;
   let stopped = false;
 
-  const stopOne = async (id: string) => {
+  const stopOne = async (id: string, disconnected = false) => {
     const r = running.get(id);
     if (!r) return;
     running.delete(id);
-    await r.bot.stop().catch(() => undefined);
+    if (opts.publicUrl) {
+      if (disconnected) await r.bot.api.deleteWebhook().catch(() => undefined); // a restart keeps it, a disconnect does not
+    } else await r.bot.stop().catch(() => undefined);
     await r.done;
   };
 
@@ -32,12 +44,26 @@ export function startBotRunner(deps: AppDeps, log: Logger, opts: { apiRoot: stri
     if (live.length === 0 && !saidOff) log.info('no customer bot is connected: bots are off (kopilka bot connect --business ID --role customer --token …)');
     saidOff = live.length === 0;
     const wanted = new Set(live.map((b) => b.id));
-    for (const id of [...running.keys()]) if (!wanted.has(id)) await stopOne(id);
+    for (const id of [...running.keys()]) if (!wanted.has(id)) await stopOne(id, true);
     for (const conn of live) {
       if (running.has(conn.id) || stopped) continue;
       const bot = createCustomerBot(deps, conn, { apiRoot: opts.apiRoot, log });
+      if (opts.publicUrl) {
+        const url = webhookUrl(conn);
+        const done = bot
+          .init()
+          .then(() => bot.api.setWebhook(url, { secret_token: conn.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] }))
+          .then(() => log.info(`customer bot @${conn.username} is running (webhook ${url})`))
+          .catch((e: unknown) => {
+            log.error(`customer bot @${conn.username}: setting the webhook failed: ${(e as Error)?.message ?? String(e)}`);
+            running.delete(conn.id);
+          });
+        running.set(conn.id, { conn, bot, done });
+        await done;
+        continue;
+      }
       const done = bot
-        .start({ drop_pending_updates: false, allowed_updates: ['message', 'callback_query'], onStart: () => log.info(`customer bot @${conn.username} is running (long polling)`) })
+        .start({ drop_pending_updates: false, allowed_updates: [...ALLOWED_UPDATES], onStart: () => log.info(`customer bot @${conn.username} is running (long polling)`) })
         .catch((e: unknown) => {
           log.error(`customer bot @${conn.username} stopped: ${(e as Error)?.message ?? String(e)}`);
           running.delete(conn.id); // the next refresh tries again
@@ -51,10 +77,20 @@ export function startBotRunner(deps: AppDeps, log: Logger, opts: { apiRoot: stri
   void refresh().catch((e: unknown) => log.error(`bots: ${(e as Error)?.message ?? String(e)}`));
   return {
     refresh,
+    async handleWebhook(botId, secret, update) {
+      const r = running.get(botId);
+      if (!r || !opts.publicUrl) return 'not_found';
+      const expected = Buffer.from(r.conn.webhookSecret);
+      const given = Buffer.from(secret ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'unauthorized';
+      await r.done;
+      await r.bot.handleUpdate(update as Parameters<typeof r.bot.handleUpdate>[0]);
+      return 'ok';
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await Promise.all([...running.keys()].map(stopOne));
+      await Promise.all([...running.keys()].map((id) => stopOne(id)));
     },
   };
 }

@@ -14,6 +14,12 @@ export interface HttpDeps {
   log: Logger;
   /** The integration API; without it only /healthz is served. */
   api?: Omit<ApiOptions, 'deps' | 'log'>;
+  /** Telegram's webhook calls for the businesses' bots (when they run on webhooks). */
+  telegram?: TelegramWebhooks;
+}
+
+export interface TelegramWebhooks {
+  handleWebhook(botId: string, secret: string | undefined, update: unknown): Promise<'ok' | 'unauthorized' | 'not_found'>;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -32,6 +38,22 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
 
   if (deps.api) mountApi(http, { ...deps.api, deps: deps.app, log: deps.log });
+  const telegram = deps.telegram;
+  if (telegram) {
+    // Only Telegram knows a bot's secret token; anything else is refused before the update is read.
+    http.post('/telegram/:botId', async (c) => {
+      let update: unknown;
+      try {
+        update = await c.req.json();
+      } catch {
+        return problem(c, { title: 'Bad Request', status: 400, code: 'validation_failed', detail: 'The body is not JSON' });
+      }
+      const outcome = await telegram.handleWebhook(c.req.param('botId'), c.req.header('x-telegram-bot-api-secret-token'), update);
+      if (outcome === 'ok') return c.json({ ok: true });
+      if (outcome === 'unauthorized') return problem(c, { title: 'Unauthorized', status: 401, code: 'unauthorized', detail: 'Wrong secret token' });
+      return problem(c, { title: 'Not Found', status: 404, code: 'not_found', detail: 'No such bot' });
+    });
+  }
 
   http.notFound((c) => problem(c, { title: 'Not Found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}`, code: 'not_found' }));
   // Never a stack trace in a response: the detail stays in our log.

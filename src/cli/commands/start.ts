@@ -35,7 +35,7 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
       if (n > 0) log.info(`forgot ${n} idempotency keys older than ${IDEMPOTENCY_RETENTION_DAYS} days`);
     },
   });
-  const bots = startBotRunner(app.deps, log, { apiRoot: config.telegramApiRoot });
+  const bots = startBotRunner(app.deps, log, { apiRoot: config.telegramApiRoot, publicUrl: config.publicUrl });
   const stopJobs = async () => {
     await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop()]);
   };
@@ -44,7 +44,7 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
     const testClocks = config.testClock ? await createTestClocks(app.deps, testClockStore(app.db)) : null;
     if (testClocks) log.warn('the test clock is on: API clients can move their business\'s time (never use this in production)');
     const api = { rateLimit: config.apiRateLimit, testClocks };
-    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api }), config);
+    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots }), config);
   } catch (e) {
     await stopJobs();
     await app.close();
