@@ -127,6 +127,18 @@ bot
   );
 
 program
+  .command('member')
+  .description("members' cards")
+  .command('link')
+  .description("print a one-time sign-in link to a member's card (opens in any mobile browser)")
+  .requiredOption('--business <id>', 'the business id')
+  .requiredOption('--phone <phone>', "the member's phone")
+  .addOption(new Option('--json', 'print the result as JSON'))
+  .action(
+    action<{ business: string; phone: string; json?: boolean }>(async (config, log, flags) => (await import('./commands/member.js')).memberLinkCommand(config, log, flags)),
+  );
+
+program
   .command('demo')
   .description('fill the database with a demo coffee shop (members, purchases, redemptions, expiries)')
   .option('--json', 'print the summary as JSON')

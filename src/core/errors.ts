@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   bot_in_use: 'This bot is connected to another business',
   bot_not_found: 'No such bot',
   invalid_init_data: 'The Telegram sign-in data is not valid or has expired',
+  invalid_sign_in: 'The sign-in link is not valid, was used already or has expired',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -204,6 +204,15 @@ export interface BotSessionRepository {
   set(businessId: string, telegramUserId: number, state: Record<string, unknown> | null, at: Date): Promise<void>;
 }
 
+/** The card app's sign-in tokens and sessions; secrets are stored as hashes only. */
+export interface CardSessionRepository {
+  addSignInToken(t: { tokenHash: string; businessId: string; memberId: string; expiresAt: Date }): Promise<void>;
+  /** Marks a live token used and returns whose it was; null when unknown, used or expired. */
+  useSignInToken(tokenHash: string, at: Date): Promise<{ businessId: string; memberId: string } | null>;
+  addSession(s: { secretHash: string; businessId: string; memberId: string; channel: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  findSession(secretHash: string, at: Date): Promise<{ businessId: string; memberId: string } | null>;
+}
+
 /** The Telegram Bot API, as far as the use cases need it. */
 export interface TelegramGateway {
   /** The bot a token belongs to; null when Telegram does not know the token. */
@@ -215,6 +224,7 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   bots: BotRepository;
   botSessions: BotSessionRepository;
+  cardSessions: CardSessionRepository;
   members: MemberRepository;
   lots: LotRepository;
   purchases: PurchaseRepository;

@@ -37,6 +37,7 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   bot_in_use: 409,
   bot_not_found: 404,
   invalid_init_data: 401,
+  invalid_sign_in: 401,
   insufficient_points: 422,
   redeem_limit_exceeded: 422,
   purchase_fully_refunded: 422,

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
 import { mountApi, type ApiOptions } from './api.js';
+import { mountCardApi } from './card.js';
 import { problem } from './problem.js';
 
 export interface HttpDeps {
@@ -37,7 +38,10 @@ export function createHttpApp(deps: HttpDeps): Hono {
     }
   });
 
-  if (deps.api) mountApi(http, { ...deps.api, deps: deps.app, log: deps.log });
+  if (deps.api) {
+    mountApi(http, { ...deps.api, deps: deps.app, log: deps.log });
+    mountCardApi(http, { deps: deps.app, log: deps.log });
+  }
   const telegram = deps.telegram;
   if (telegram) {
     // Only Telegram knows a bot's secret token; anything else is refused before the update is read.

@@ -69,6 +69,23 @@ export interface BotSessionsTable {
   updated_at: Timestamp;
 }
 
+export interface SignInTokensTable {
+  token_hash: string;
+  business_id: string;
+  member_id: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface MemberSessionsTable {
+  secret_hash: string;
+  business_id: string;
+  member_id: string;
+  channel: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface MemberConsentsTable {
   business_id: string;
   member_id: string;
@@ -223,6 +240,8 @@ export interface Database {
   member_consents: MemberConsentsTable;
   bots: BotsTable;
   bot_sessions: BotSessionsTable;
+  sign_in_tokens: SignInTokensTable;
+  member_sessions: MemberSessionsTable;
   test_clocks: TestClocksTable;
   ledger_transactions: LedgerTransactionsTable;
   lots: LotsTable;

@@ -4,6 +4,7 @@ import type { Repositories, UnitOfWork } from '../core/index.js';
 import type { Database } from './schema.js';
 import { apiKeyRepository, businessRepository } from './repositories/businesses.js';
 import { botRepository, botSessionRepository } from './repositories/bots.js';
+import { cardSessionRepository } from './repositories/cardSessions.js';
 import { expiryRepository } from './repositories/expiry.js';
 import { idempotencyRepository, outboxRepository } from './repositories/idempotency.js';
 import { ledgerRepository, lotRepository } from './repositories/ledger.js';
@@ -17,6 +18,7 @@ export function repositories(db: Kysely<Database>): Repositories {
     apiKeys: apiKeyRepository(db),
     bots: botRepository(db),
     botSessions: botSessionRepository(db),
+    cardSessions: cardSessionRepository(db),
     members: memberRepository(db),
     lots: lotRepository(db),
     purchases: purchaseRepository(db),

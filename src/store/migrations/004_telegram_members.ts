@@ -32,6 +32,25 @@ export async function up(db: Kysely<any>): Promise<void> {
       primary key (business_id, telegram_user_id)
     );
 
+    -- The card app's sign-in: one-time links (by phone, or printed by the CLI) and sessions; only hashes are kept.
+    create table sign_in_tokens (
+      token_hash text primary key,
+      business_id uuid not null,
+      member_id uuid not null,
+      expires_at timestamptz not null,
+      used_at timestamptz,
+      foreign key (business_id, member_id) references members (business_id, id)
+    );
+    create table member_sessions (
+      secret_hash text primary key,
+      business_id uuid not null,
+      member_id uuid not null,
+      channel text not null,
+      created_at timestamptz not null,
+      expires_at timestamptz not null,
+      foreign key (business_id, member_id) references members (business_id, id)
+    );
+
     create table member_consents (
       business_id uuid not null,
       member_id uuid not null,
