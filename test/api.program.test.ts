@@ -11,10 +11,44 @@ describe('GET/PATCH /program', () => {
     expect(await api.program.get()).toEqual({
       pointsName: 'баллы', currency: 'RUB', timezone: 'Europe/Moscow', earnPercent: 5, maxRedeemPercent: 30, minPurchaseToEarn: 0, welcomeBonus: 0,
       pointsLifetimeDays: 180, activationDelayDays: 0, pointValue: 100, tierWindowDays: null, lateReceiptWindowDays: 7, tiers: [],
+      infoText: '', questionnaire: [{ id: 'birthday', type: 'birthday', label: '', required: false }],
+      referral: { enabled: false, inviterBonus: 0, friendBonus: 0 }, rewards: [],
+      branding: { logoUrl: null, accentColor: '#2f6fed', cardColor: '#1f2a44', cardTextColor: '#ffffff' },
     });
     const changed = await api.program.update({ earnPercent: 2.55, pointsName: 'бонусы', pointsLifetimeDays: null, timezone: 'Asia/Yekaterinburg' });
     expect(changed).toMatchObject({ earnPercent: 2.55, pointsName: 'бонусы', pointsLifetimeDays: null, timezone: 'Asia/Yekaterinburg', maxRedeemPercent: 30 });
     expect(await api.program.get()).toEqual(changed);
+  });
+
+  it('keeps what customers see: the owner\'s text, questions, referrals, rewards and branding, field by field', async () => {
+    const { api } = await h.business();
+    const changed = await api.program.update({
+      infoText: 'Кофейня у дома. Пн–Вс 8–22.',
+      questionnaire: [{ id: 'name', type: 'name', required: true }, { id: 'bday', type: 'birthday' }, { id: 'drink', type: 'text', label: 'Любимый напиток', required: false }],
+      referral: { enabled: true, inviterBonus: 100, friendBonus: 50 },
+      rewards: [{ id: 'latte', title: 'Латте', points: 300 }],
+      branding: { accentColor: '#ff6600' },
+    });
+    expect(changed).toMatchObject({
+      infoText: 'Кофейня у дома. Пн–Вс 8–22.',
+      questionnaire: [{ id: 'name', type: 'name', label: '', required: true }, { id: 'bday', type: 'birthday', label: '', required: false }, { id: 'drink', type: 'text', label: 'Любимый напиток', required: false }],
+      referral: { enabled: true, inviterBonus: 100, friendBonus: 50 },
+      rewards: [{ id: 'latte', title: 'Латте', points: 300 }],
+      branding: { logoUrl: null, accentColor: '#ff6600', cardColor: '#1f2a44', cardTextColor: '#ffffff' },
+    });
+    expect((await api.program.update({ referral: { friendBonus: 70 } })).referral).toEqual({ enabled: true, inviterBonus: 100, friendBonus: 70 });
+    const bad = await failure(api.program.update({
+      questionnaire: [{ id: 'a', type: 'text' }, { id: 'a', type: 'name' }, { id: 'n2', type: 'name' }],
+      branding: { accentColor: 'red', logoUrl: 'javascript:alert(1)' },
+      referral: { enabled: true, inviterBonus: 0, friendBonus: 0 },
+      rewards: [{ id: 'x', title: ' ', points: 1 }],
+    }));
+    expect(bad).toMatchObject({ status: 422, code: 'invalid_program' });
+    const messages = (bad.problem.errors as { message: string }[]).map((e) => e.message).join(' | ');
+    for (const m of ['questionnaire[0].label', 'questionnaire[1].id "a" is used twice', 'only one name question', 'branding.accentColor', 'branding.logoUrl', 'referral: give at least one side', 'rewards[0].title']) {
+      expect(messages).toContain(m);
+    }
+    expect((await api.program.get()).referral).toEqual({ enabled: true, inviterBonus: 100, friendBonus: 70 });
   });
 
   it('the new rates apply to the next purchase', async () => {

@@ -75,7 +75,7 @@ export async function enrolMember(
   profile: { name: string | null; birthday: string | null; email: string | null },
   actor: Actor,
   now: Date,
-  extra: Partial<Pick<Member, 'telegramUserId' | 'telegramUsername'>> = {},
+  extra: Partial<Pick<Member, 'telegramUserId' | 'telegramUsername' | 'answers' | 'referredBy'>> = {},
 ): Promise<CreatedMember> {
   let member: Member | null = null;
   for (let attempt = 0; attempt < 8 && !member; attempt++) {
@@ -90,6 +90,11 @@ export async function enrolMember(
       purchasesCount: 0,
       telegramUserId: extra.telegramUserId ?? null,
       telegramUsername: extra.telegramUsername ?? null,
+      answers: extra.answers ?? {},
+      referralCode: null,
+      referredBy: extra.referredBy ?? null,
+      referralRewardedAt: null,
+      erasedAt: null,
       createdAt: now,
     };
     const outcome = await repos.members.insert(candidate);

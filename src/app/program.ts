@@ -8,6 +8,10 @@ import {
   type Business,
   type Program,
   type Tier,
+  type Question,
+  type Referral,
+  type Reward,
+  type Branding,
 } from '../core/index.js';
 import type { AppDeps } from './deps.js';
 import { loadBusiness } from './members.js';
@@ -34,9 +38,17 @@ export interface ProgramView {
   tierWindowDays: number | null;
   lateReceiptWindowDays: number;
   tiers: TierView[];
+  infoText: string;
+  questionnaire: Question[];
+  referral: Referral;
+  rewards: Reward[];
+  branding: Branding;
 }
 
-export type ProgramChange = Partial<Omit<ProgramView, 'tiers'>> & {
+export type ProgramChange = Partial<Omit<ProgramView, 'tiers' | 'questionnaire' | 'referral' | 'branding'>> & {
+  questionnaire?: { id: string; type: Question['type']; label?: string | undefined; required?: boolean | undefined }[] | undefined;
+  referral?: Partial<Referral> | undefined;
+  branding?: Partial<Branding> | undefined;
   tiers?: { id?: string | undefined; name: string; minTotalSpent: number; earnPercent: number | string; maxRedeemPercent: number | string }[] | undefined;
 };
 
@@ -56,12 +68,19 @@ export function programView(b: Business): ProgramView {
     tierWindowDays: p.tierWindowDays,
     lateReceiptWindowDays: p.lateReceiptWindowDays,
     tiers: p.tiers.map((t) => ({ id: t.id, name: t.name, minTotalSpent: t.minTotalSpent, earnPercent: bpToPercent(t.earnRateBp), maxRedeemPercent: bpToPercent(t.maxRedeemBp) })),
+    infoText: p.infoText,
+    questionnaire: p.questionnaire.map((q) => ({ ...q })),
+    referral: { ...p.referral },
+    rewards: p.rewards.map((r) => ({ ...r })),
+    branding: { ...p.branding },
   };
 }
 
 export async function getProgram(deps: AppDeps, businessId: string): Promise<ProgramView> {
   return deps.uow.run(async (repos) => programView(await loadBusiness(repos, businessId)));
 }
+
+const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 
@@ -89,6 +108,9 @@ export async function updateProgram(deps: AppDeps, input: { businessId: string; 
   set('pointValue', c.pointValue);
   set('tierWindowDays', c.tierWindowDays);
   set('lateReceiptWindowDays', c.lateReceiptWindowDays);
+  set('infoText', c.infoText);
+  set('questionnaire', c.questionnaire?.map((q) => ({ id: q.id, type: q.type, label: q.label ?? '', required: q.required ?? false })));
+  set('rewards', c.rewards?.map((r) => ({ id: r.id, title: r.title, points: r.points })));
   if (c.timezone !== undefined && !isValidTimeZone(c.timezone)) problems.push(`timezone "${c.timezone}" is not an IANA time zone such as Europe/Moscow`);
   const currency = c.currency?.toUpperCase();
   if (currency !== undefined && !currencies.has(currency)) problems.push(`currency "${c.currency}" is not an ISO 4217 code such as RUB`);
@@ -109,6 +131,9 @@ export async function updateProgram(deps: AppDeps, input: { businessId: string; 
     if (currency !== undefined && currency !== business.currency && (await repos.businesses.hasPurchases(business.id))) {
       problems.push('currency cannot change once purchases are recorded in the old one');
     }
+    // Referral and branding change field by field; the rest of each stays as it was.
+    if (c.referral !== undefined) change.referral = { ...business.program.referral, ...stripUndefined(c.referral) };
+    if (c.branding !== undefined) change.branding = { ...business.program.branding, ...stripUndefined(c.branding) };
     let program: Program = business.program;
     try {
       program = changeProgram(business.program, change);

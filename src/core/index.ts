@@ -6,6 +6,7 @@ export * from './localDate.js';
 export * from './phone.js';
 export * from './cardNumber.js';
 export * from './program.js';
+export * from './customerSettings.js';
 export * from './tiers.js';
 export * from './earning.js';
 export * from './lots.js';

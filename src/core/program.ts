@@ -1,5 +1,6 @@
 // A business's loyalty rules. Rates are basis points (500 = 5%), money in minor units, points integers.
 import { DomainError } from './errors.js';
+import { DEFAULT_CUSTOMER_SETTINGS, checkCustomerSettings, type CustomerSettings } from './customerSettings.js';
 import { FULL_RATE_BP, MAX_AMOUNT, MAX_POINTS, isWhole, type Minor, type Points } from './money.js';
 
 export interface Tier {
@@ -11,7 +12,7 @@ export interface Tier {
   maxRedeemBp: number;
 }
 
-export interface Program {
+export interface Program extends CustomerSettings {
   pointsName: string;
   earnRateBp: number;
   maxRedeemBp: number;
@@ -41,6 +42,7 @@ export const DEFAULT_PROGRAM: Program = {
   tierWindowDays: null,
   tiers: [],
   lateReceiptWindowDays: 7,
+  ...DEFAULT_CUSTOMER_SETTINGS,
 };
 
 const MAX_DAYS = 3650;
@@ -97,6 +99,7 @@ export function validateProgram(p: Program): Program {
       }
     });
   }
+  checkCustomerSettings(p, problems);
   if (problems.length) {
     throw new DomainError('invalid_program', problems.join('; '), { problems });
   }

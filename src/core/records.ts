@@ -36,6 +36,14 @@ export interface Member {
   /** The Telegram account the member joined or signed in with (one per member per business). */
   telegramUserId: number | null;
   telegramUsername: string | null;
+  /** Answers to the business's own text questions, by question id. */
+  answers: Record<string, string>;
+  /** This member's invite code (made on first use), who invited them, and when both sides were rewarded. */
+  referralCode: string | null;
+  referredBy: string | null;
+  referralRewardedAt: Date | null;
+  /** Personal data erased at the member's request: the card no longer works. */
+  erasedAt: Date | null;
   createdAt: Date;
 }
 

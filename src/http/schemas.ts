@@ -111,8 +111,34 @@ const TierInput = z.strictObject({
   maxRedeemPercent: percent('Share of a purchase payable with points in this tier'),
 });
 
+const QuestionInput = z.strictObject({
+  id: z.string().min(1).max(40),
+  type: z.enum(['name', 'birthday', 'email', 'text']),
+  label: z.string().max(100).optional().describe('Shown to the customer; required for text questions'),
+  required: z.boolean().optional().describe('Default false'),
+});
+
+const customerSettingsInput = {
+  infoText: z.string().max(4000).optional().describe('The owner\'s text shown in the bot and the card app (plain text)'),
+  questionnaire: z.array(QuestionInput).max(10).optional().describe('Asked when a customer joins in Telegram, in this order'),
+  referral: z
+    .strictObject({ enabled: z.boolean().optional(), inviterBonus: z.number().int().min(0).max(MAX_POINTS).optional(), friendBonus: z.number().int().min(0).max(MAX_POINTS).optional() })
+    .optional()
+    .describe('Invite links: both sides get their bonus once, after the friend\'s first purchase'),
+  rewards: z.array(z.strictObject({ id: z.string().min(1).max(40), title: z.string().min(1).max(100), points: z.number().int().min(1).max(MAX_POINTS) })).max(50).optional(),
+  branding: z
+    .strictObject({
+      logoUrl: z.string().max(100_000).nullable().optional().describe('https:// or data:image/…;base64'),
+      accentColor: z.string().max(7).optional().describe('#rrggbb'),
+      cardColor: z.string().max(7).optional(),
+      cardTextColor: z.string().max(7).optional(),
+    })
+    .optional(),
+};
+
 export const ProgramUpdate = z
   .strictObject({
+    ...customerSettingsInput,
     pointsName: z.string().min(1).max(40).optional(),
     currency: z.string().length(3).optional().describe('ISO 4217; cannot change once purchases exist'),
     timezone: z.string().min(1).max(64).optional().describe('IANA time zone, e.g. Europe/Moscow'),
@@ -306,6 +332,11 @@ export const Program = z
     tierWindowDays: z.number().int().nullable(),
     lateReceiptWindowDays: z.number().int(),
     tiers: z.array(z.object({ id: z.string(), name: z.string(), minTotalSpent: money('Threshold'), earnPercent: z.number(), maxRedeemPercent: z.number() })),
+    infoText: z.string(),
+    questionnaire: z.array(z.object({ id: z.string(), type: z.enum(['name', 'birthday', 'email', 'text']), label: z.string(), required: z.boolean() })),
+    referral: z.object({ enabled: z.boolean(), inviterBonus: points('For the member who invited'), friendBonus: points('For the friend who joined') }),
+    rewards: z.array(z.object({ id: z.string(), title: z.string(), points: points('Price in points') })),
+    branding: z.object({ logoUrl: z.string().nullable(), accentColor: z.string(), cardColor: z.string(), cardTextColor: z.string() }),
   })
   .register(responseSchemas, { id: 'Program' });
 

@@ -47,7 +47,23 @@ export interface MembersTable {
   purchases_count: Generated<number>;
   telegram_user_id: number | null;
   telegram_username: string | null;
+  answers: Generated<Record<string, string>>;
+  referral_code: string | null;
+  referred_by: string | null;
+  referral_rewarded_at: Timestamp | null;
+  erased_at: Timestamp | null;
   created_at: Timestamp;
+}
+
+export interface SignInCodesTable {
+  business_id: string;
+  member_id: string;
+  id: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
 }
 
 export interface BotsTable {
@@ -241,6 +257,7 @@ export interface Database {
   bots: BotsTable;
   bot_sessions: BotSessionsTable;
   sign_in_tokens: SignInTokensTable;
+  sign_in_codes: SignInCodesTable;
   member_sessions: MemberSessionsTable;
   test_clocks: TestClocksTable;
   ledger_transactions: LedgerTransactionsTable;

@@ -4,10 +4,12 @@ import * as m001 from './001_foundation.js';
 import * as m002 from './002_api.js';
 import * as m003 from './003_webhooks.js';
 import * as m004 from './004_telegram_members.js';
+import * as m005 from './005_card_app.js';
 
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_api': m002,
   '003_webhooks': m003,
   '004_telegram_members': m004,
+  '005_card_app': m005,
 };

@@ -22,6 +22,8 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
           blocked: m.blocked,
           telegram_user_id: m.telegramUserId,
           telegram_username: m.telegramUsername,
+          answers: JSON.stringify(m.answers) as unknown as Record<string, string>,
+          referred_by: m.referredBy,
           created_at: m.createdAt,
         })
         .onConflict((oc) => oc.doNothing())

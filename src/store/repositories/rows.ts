@@ -1,5 +1,5 @@
 // Row → record mapping, in one place.
-import type { Business, Member, MemberLot, Program, Purchase, Refund } from '../../core/index.js';
+import { DEFAULT_PROGRAM, type Business, type Member, type MemberLot, type Program, type Purchase, type Refund } from '../../core/index.js';
 import type { Selectable } from 'kysely';
 import type { BusinessesTable, LotsTable, MembersTable, PurchaseRefundsTable, PurchasesTable } from '../schema.js';
 
@@ -9,7 +9,8 @@ export const toBusiness = (r: Omit<Selectable<BusinessesTable>, 'qr_secret'>): B
   timezone: r.timezone,
   currency: r.currency,
   region: r.region,
-  program: r.program as Program,
+  // Programs stored before a setting existed get its default.
+  program: { ...DEFAULT_PROGRAM, ...(r.program as Partial<Program>) },
   createdAt: r.created_at,
 });
 
@@ -26,6 +27,11 @@ export const toMember = (r: Selectable<MembersTable>): Member => ({
   purchasesCount: r.purchases_count,
   telegramUserId: r.telegram_user_id,
   telegramUsername: r.telegram_username,
+  answers: r.answers ?? {},
+  referralCode: r.referral_code ?? null,
+  referredBy: r.referred_by ?? null,
+  referralRewardedAt: r.referral_rewarded_at ?? null,
+  erasedAt: r.erased_at ?? null,
   createdAt: r.created_at,
 });
 

@@ -1,0 +1,183 @@
+// The typed client for the card app's own API (/api/card): what the customer's phone calls. Plain fetch, no
+// dependencies, so it stays tiny inside the card bundle. The server builds exactly these shapes (src/app/cardView.ts).
+
+export interface CardBranding {
+  /** https:// URL or data:image/… of the logo; null = the business name is shown instead. */
+  logoUrl: string | null;
+  /** #rrggbb: buttons, links, progress bars. */
+  accentColor: string;
+  /** #rrggbb background of the card itself, and the text colour on it. */
+  cardColor: string;
+  cardTextColor: string;
+}
+
+/** What the sign-in page shows before anyone is signed in. */
+export interface CardBusiness {
+  id: string;
+  name: string;
+  pointsName: string;
+  branding: CardBranding;
+  /** The customer bot's @username, to offer "Join in Telegram"; null when the business has no bot. */
+  botUsername: string | null;
+}
+
+export interface CardTransaction {
+  id: string;
+  /** earn | redeem | welcome | referral | adjust | expire | refund */
+  type: string;
+  points: number;
+  balanceAfter: number;
+  reason: string | null;
+  when: string;
+  purchaseId: string | null;
+}
+
+export interface CardTransactionPage {
+  items: CardTransaction[];
+  nextCursor: string | null;
+}
+
+export interface CardQr {
+  /** Letters, digits, - and _ only; accepted by POST /api/v1/purchases as member.qrToken until expiresAt. */
+  token: string;
+  expiresAt: string;
+  refreshAfterSeconds: number;
+}
+
+export interface CardQuestion {
+  id: string;
+  /** name, birthday, email: the member's own fields; text: a free answer the business asked for. */
+  type: 'name' | 'birthday' | 'email' | 'text';
+  label: string;
+  required: boolean;
+}
+
+export interface CardProfile {
+  name: string | null;
+  birthday: string | null;
+  email: string | null;
+  phone: string;
+  /** Answers to the business's own text questions, by question id. */
+  answers: Record<string, string>;
+  consents: { personalDataAt: string | null; marketing: boolean };
+}
+
+export interface CardView {
+  business: CardBusiness & { infoText: string };
+  member: {
+    id: string;
+    cardNumber: string;
+    name: string | null;
+    tier: { id: string; name: string } | null;
+    balance: { available: number; pending: number; expiringSoon: { points: number; expiresAt: string }[] };
+    totalSpent: number;
+    purchasesCount: number;
+  };
+  profile: CardProfile;
+  questions: CardQuestion[];
+  program: { earnPercent: number; maxRedeemPercent: number; pointsLifetimeDays: number | null; pointValue: number; currency: string; timezone: string };
+  nextTier: { name: string; missing: number } | null;
+  rewards: { id: string; title: string; points: number; available: boolean }[];
+  /** The member's invite link and what both sides get; null when the business has referrals off or no bot. */
+  referral: { link: string; inviterBonus: number; friendBonus: number } | null;
+  qr: CardQr;
+}
+
+export interface CardProfileChange {
+  name?: string | null;
+  birthday?: string | null;
+  email?: string | null;
+  answers?: Record<string, string | null>;
+  marketing?: boolean;
+}
+
+export interface CardSession {
+  sessionToken: string;
+  expiresAt: string;
+}
+
+export type CardSignIn =
+  | { signInToken: string }
+  | { botId: string; initData: string }
+  | { businessId: string; phone: string; code: string };
+
+export interface CardProblem {
+  status: number;
+  code: string;
+  title: string;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export class CardApiError extends Error {
+  override readonly name = 'CardApiError';
+  constructor(readonly status: number, readonly code: string, readonly problem: CardProblem) {
+    super(problem.detail ?? problem.title);
+  }
+}
+
+export interface CardClientOptions {
+  /** '' in the browser (same origin), or e.g. http://127.0.0.1:3000 */
+  baseUrl?: string;
+  sessionToken?: string | null;
+  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+}
+
+export function createCardClient(options: CardClientOptions = {}) {
+  const base = `${options.baseUrl ?? ''}/api/card`;
+  const doFetch = options.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
+  let session = options.sessionToken ?? null;
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (session) headers.authorization = `Bearer ${session}`;
+    const res = await doFetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    const json: unknown = text ? JSON.parse(text) : null;
+    if (!res.ok) {
+      const p = (json ?? {}) as Partial<CardProblem>;
+      throw new CardApiError(res.status, p.code ?? 'http_error', { status: res.status, code: p.code ?? 'http_error', title: p.title ?? res.statusText, ...(p.detail ? { detail: p.detail } : {}), ...(p.errors ? { errors: p.errors } : {}) });
+    }
+    return json as T;
+  }
+
+  return {
+    get sessionToken() {
+      return session;
+    },
+    setSession(token: string | null) {
+      session = token;
+    },
+    business: (businessId: string) => call<CardBusiness>('GET', `/businesses/${encodeURIComponent(businessId)}`),
+    /** Sends a one-time code (and link) to a member with this phone through their channel; the same answer either way. */
+    requestCode: (input: { businessId: string; phone: string }) => call<{ expiresAt: string }>('POST', '/codes', input),
+    async signIn(input: CardSignIn): Promise<CardSession> {
+      const s = await call<CardSession>('POST', '/sessions', input);
+      session = s.sessionToken;
+      return s;
+    },
+    async signOut(): Promise<void> {
+      await call<void>('DELETE', '/sessions/current');
+      session = null;
+    },
+    me: () => call<CardView>('GET', '/me'),
+    qr: () => call<CardQr>('POST', '/qr'),
+    transactions: (q: { limit?: number; cursor?: string | null } = {}) => {
+      const params = new URLSearchParams();
+      if (q.limit !== undefined) params.set('limit', String(q.limit));
+      if (q.cursor) params.set('cursor', q.cursor);
+      const qs = params.toString();
+      return call<CardTransactionPage>('GET', `/transactions${qs ? `?${qs}` : ''}`);
+    },
+    updateProfile: (change: CardProfileChange) => call<CardProfile>('PATCH', '/profile', change),
+    /** Erases the member's personal data and ends every session; points cannot be used afterwards. */
+    async deleteMe(): Promise<void> {
+      await call<void>('DELETE', '/me');
+      session = null;
+    },
+  };
+}
+
+export type CardClient = ReturnType<typeof createCardClient>;
