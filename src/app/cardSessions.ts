@@ -20,11 +20,16 @@ export interface CardSession {
   expiresAt: string;
 }
 
-async function openSession(deps: AppDeps, businessId: string, memberId: string, channel: string): Promise<CardSession> {
+export async function openSession(deps: AppDeps, businessId: string, memberId: string, channel: string): Promise<CardSession> {
   const sessionToken = secret('kcs_', 32);
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
-  await deps.uow.run((repos) => repos.cardSessions.addSession({ secretHash: hash(sessionToken), businessId, memberId, channel, createdAt: now, expiresAt }));
+  await deps.uow.run(async (repos) => {
+    const member = await repos.members.get(businessId, memberId);
+    if (!member) throw new DomainError('member_not_found');
+    if (member.blocked) throw new DomainError('member_blocked', 'The member is blocked; ask them to contact the shop');
+    await repos.cardSessions.addSession({ secretHash: hash(sessionToken), businessId, memberId, channel, createdAt: now, expiresAt });
+  });
   return { sessionToken, businessId, memberId, expiresAt: expiresAt.toISOString() };
 }
 
@@ -41,6 +46,20 @@ export async function issueSignInToken(deps: AppDeps, input: { businessId: strin
     await repos.cardSessions.addSignInToken({ tokenHash: hash(token), businessId: business.id, memberId: member.id, expiresAt });
     return { token, memberId: member.id, expiresAt: expiresAt.toISOString() };
   });
+}
+
+/** A one-time sign-in token for a member already found (sent with a sign-in code). */
+export async function issueSignInTokenFor(deps: AppDeps, input: { businessId: string; memberId: string; minutes: number }): Promise<{ token: string; expiresAt: string }> {
+  const token = secret('ksl_', 24);
+  const expiresAt = new Date(deps.clock.now().getTime() + input.minutes * 60_000);
+  await deps.uow.run((repos) => repos.cardSessions.addSignInToken({ tokenHash: hash(token), businessId: input.businessId, memberId: input.memberId, expiresAt }));
+  return { token, expiresAt: expiresAt.toISOString() };
+}
+
+/** Signs out: the session token stops working at once. */
+export async function endCardSession(deps: AppDeps, sessionToken: string): Promise<void> {
+  if (typeof sessionToken !== 'string' || sessionToken.length > 100) return;
+  await deps.uow.run((repos) => repos.cardSessions.endSession(hash(sessionToken)));
 }
 
 /** Trades a one-time token for a session; the same token again, or a late one, is refused. */

@@ -1,8 +1,10 @@
 // A customer joins (or comes back) through a business's Telegram bot by sharing their phone: the phone must be the
 // sender's own (Telegram vouches for it); an existing member with that phone — enrolled at the till or imported —
 // is linked to the Telegram account instead of getting a second card.
-import { DomainError, invalid, normalizePhone, type Member } from '../core/index.js';
-import { enrolMember } from './createMember.js';
+import { DomainError, invalid, localDateOf, normalizePhone, type Member } from '../core/index.js';
+import { checkProfile, enrolMember } from './createMember.js';
+import { checkAnswers } from './questionnaire.js';
+import { inviterFor } from './referrals.js';
 import type { AppDeps } from './deps.js';
 import { loadBusiness } from './members.js';
 import { memberDetails, type MemberDetails } from './views.js';
@@ -13,6 +15,10 @@ export interface JoinFromTelegramInput {
   telegramUserId: number;
   contact: { phone: string; userId?: number | null | undefined };
   profile: { firstName?: string | null | undefined; lastName?: string | null | undefined; username?: string | null | undefined };
+  /** Answers to the business's questionnaire; for a linked member they fill only what the card lacks. */
+  answers?: { name?: string | null; birthday?: string | null; email?: string | null; extra?: Record<string, string> } | undefined;
+  /** From /start ref_<code>: the member who invited this customer (a new member only). */
+  referralCode?: string | null | undefined;
 }
 
 export interface JoinResult {
@@ -30,11 +36,14 @@ export async function joinFromTelegram(deps: AppDeps, input: JoinFromTelegramInp
   if (input.contact.userId !== input.telegramUserId) throw new DomainError('contact_not_own');
   const now = deps.clock.now();
   const username = input.profile.username?.trim() || null;
-  const name = [input.profile.firstName, input.profile.lastName].map((x) => x?.trim()).filter(Boolean).join(' ').slice(0, 100) || null;
+  const telegramName = [input.profile.firstName, input.profile.lastName].map((x) => x?.trim()).filter(Boolean).join(' ').slice(0, 100) || null;
+  const a = input.answers ?? {};
   const actor = { type: 'member' as const, id: null };
   return deps.uow.run(async (repos) => {
     const business = await loadBusiness(repos, input.businessId);
     const phone = normalizePhone(input.contact.phone, business.region);
+    const given = checkProfile({ name: a.name, birthday: a.birthday, email: a.email }, localDateOf(now, business.timezone));
+    const extra = checkAnswers(business.program.questionnaire, a.extra ?? {});
     const details = async (m: Member) => {
       const lots = await repos.lots.open(business.id, m.id);
       return memberDetails(m, business.program, lots, now, m.totalSpent);
@@ -44,11 +53,14 @@ export async function joinFromTelegram(deps: AppDeps, input: JoinFromTelegramInp
       if (byPhone.telegramUserId === input.telegramUserId) return { outcome: 'returning', member: await details(byPhone), welcomeBonus: 0 };
       // Telegram has just confirmed this account owns the phone: it takes the card over from any earlier account.
       await repos.members.linkTelegram(business.id, byPhone.id, input.telegramUserId, username);
+      const filled = { ...byPhone, name: byPhone.name ?? given.name, birthday: byPhone.birthday ?? given.birthday, email: byPhone.email ?? given.email, answers: { ...extra, ...byPhone.answers } };
+      await repos.members.update(filled);
       await repos.outbox.add({ businessId: business.id, type: 'member.telegram_linked', payload: { memberId: byPhone.id, telegramUserId: input.telegramUserId } }, now);
-      return { outcome: 'linked', member: await details({ ...byPhone, telegramUserId: input.telegramUserId, telegramUsername: username }), welcomeBonus: 0 };
+      return { outcome: 'linked', member: await details({ ...filled, telegramUserId: input.telegramUserId, telegramUsername: username }), welcomeBonus: 0 };
     }
     // A new phone: a new member. If this Telegram account had another member's card (an old number), the link moves.
-    const created = await enrolMember(repos, deps, business, phone, { name, birthday: null, email: null }, actor, now);
+    const inviter = await inviterFor(repos, business, input.referralCode);
+    const created = await enrolMember(repos, deps, business, phone, { ...given, name: given.name ?? telegramName }, actor, now, { answers: extra, referredBy: inviter?.id ?? null });
     await repos.members.linkTelegram(business.id, created.member.id, input.telegramUserId, username);
     return { outcome: 'joined', member: created.member, welcomeBonus: created.welcomeBonus };
   });

@@ -28,6 +28,7 @@ import { checkIdempotencyKey, once } from './idempotency.js';
 import { UUID_RE } from './ids.js';
 import { balanceOf, iso, lockMember } from './members.js';
 import { priceForMember } from './purchaseRules.js';
+import { rewardReferral } from './referrals.js';
 
 export interface RecordPurchaseInput {
   businessId: string;
@@ -145,6 +146,13 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
         transactions.push({ ...common, id, type: 'earn', points: earnLot.amount, balanceAfter: balance, reason: 'Purchase', newLots: [earnLot], debits: [], postings: credits([earnLot], 'issued') });
         events.push({ businessId: business.id, type: 'points.earned', payload: { memberId: member.id, purchaseId, transactionId: id, points: earnLot.amount, balance } });
       }
+      // The friend's first purchase rewards a referral (the inviter is credited here, the friend with this write).
+      const referral = await rewardReferral(repos, deps, business, member, state, now, purchaseId);
+      if (referral.friendTransaction) {
+        transactions.push(referral.friendTransaction);
+        state = [...state, ...referral.friendLots];
+      }
+      events.push(...referral.events);
       const purchase = {
         id: purchaseId,
         businessId: business.id,

@@ -129,3 +129,9 @@ export function maskUrl(url: string): string {
 
 /** Whether LOG_LEVEL asks for debug output; usable even when the rest of the configuration is invalid. */
 export const debugRequested = (env: NodeJS.ProcessEnv = process.env): boolean => env.LOG_LEVEL?.toLowerCase() === 'debug';
+
+/** Where users reach this server: PUBLIC_URL, or the local listening address. No trailing slash. */
+export function baseUrlOf(config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string {
+  const local = `http://${config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  return (config.publicUrl ?? local).replace(/\/+$/, '');
+}

@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   bot_not_found: 'No such bot',
   invalid_init_data: 'The Telegram sign-in data is not valid or has expired',
   invalid_sign_in: 'The sign-in link is not valid, was used already or has expired',
+  invalid_code: 'The code is wrong or has expired; ask for a new one',
+  too_many_codes: 'Too many codes asked for this phone; wait a little',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -44,8 +44,17 @@ export interface MemberRepository {
   findByLast4(businessId: string, last4: string, limit: number): Promise<Member[]>;
   /** Name (any part, any case), phone digits or card number digits; newest members first. */
   search(businessId: string, q: { text: string; digits: string }, limit: number): Promise<Member[]>;
-  /** Saves the profile fields and the blocked flag. */
+  /** Saves the profile fields, answers and the blocked flag. */
   update(m: Member): Promise<void>;
+  /** Gives the member an invite code unless they have one (or the code is taken); returns the code they now have, or null. */
+  setReferralCode(businessId: string, memberId: string, code: string): Promise<string | null>;
+  findByReferralCode(businessId: string, code: string): Promise<Member | null>;
+  markReferralRewarded(businessId: string, memberId: string, at: Date): Promise<void>;
+  /**
+   * Erases the member's personal data (name, birthday, e-mail, answers, phone, Telegram account, invite code) and
+   * blocks the card; the ledger and consent log stay, tied to the anonymous member id.
+   */
+  erase(businessId: string, memberId: string, at: Date): Promise<void>;
   findByTelegram(businessId: string, telegramUserId: number): Promise<Member | null>;
   /** Ties the member to a Telegram account, taking it from any other member of the business. */
   linkTelegram(businessId: string, memberId: string, telegramUserId: number, username: string | null): Promise<void>;
@@ -211,6 +220,16 @@ export interface CardSessionRepository {
   useSignInToken(tokenHash: string, at: Date): Promise<{ businessId: string; memberId: string } | null>;
   addSession(s: { secretHash: string; businessId: string; memberId: string; channel: string; createdAt: Date; expiresAt: Date }): Promise<void>;
   findSession(secretHash: string, at: Date): Promise<{ businessId: string; memberId: string } | null>;
+  endSession(secretHash: string): Promise<void>;
+  /** Ends every session and burns every link and code of the member. */
+  endAll(businessId: string, memberId: string): Promise<void>;
+  addCode(c: { id: string; businessId: string; memberId: string; codeHash: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** How many codes the member was sent since `since`. */
+  codesSince(businessId: string, memberId: string, since: Date): Promise<number>;
+  /** The member's newest unused, unexpired code, locked until the transaction ends. */
+  liveCode(businessId: string, memberId: string, at: Date): Promise<{ id: string; codeHash: string; attempts: number } | null>;
+  /** Counts a wrong try, or marks the code used. */
+  codeTried(businessId: string, id: string, outcome: 'wrong' | 'used', at: Date): Promise<void>;
 }
 
 /** The Telegram Bot API, as far as the use cases need it. */

@@ -1,72 +1,150 @@
-// The card app's own API (/api/card): sign in without a password (Telegram initData or a one-time link), then read
-// the card. Not part of the published integration contract; the card front end is its only client.
-import { Hono } from 'hono';
+// The card app's own API (/api/card): sign in without a password (Telegram initData, a one-time link, or a code
+// sent by phone), then read the card, refresh its QR, edit the profile, sign out or erase one's data. Not part of
+// the published integration contract; the card front end (through src/client/card.ts) is its only client.
+import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
-import { authenticateCardSession, signInWithTelegram, signInWithToken } from '../app/cardSessions.js';
-import { cardView } from '../app/cardView.js';
+import { updateCardProfile } from '../app/cardProfile.js';
+import { authenticateCardSession, endCardSession, signInWithTelegram, signInWithToken } from '../app/cardSessions.js';
+import { cardBusiness, cardQr, cardView, type CardBusinessView, type CardProfileView, type CardViewResult } from '../app/cardView.js';
 import type { AppDeps } from '../app/deps.js';
+import { eraseMember } from '../app/eraseMember.js';
+import { UUID_RE } from '../app/ids.js';
 import { listTransactions } from '../app/listTransactions.js';
+import { requestSignInCode, signInWithCode, type SignInCodeSender } from '../app/signInCodes.js';
+import type { CardBusiness, CardProfile, CardView } from '../client/card.js';
 import type { Logger } from '../config/logger.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
 import { tokenBucket } from './rateLimit.js';
 import { issuesOf } from './route.js';
 
+// The client's types and the use cases' results must stay the same shape (checked when compiling).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const proofs: [Same<CardViewResult, CardView>, Same<CardBusinessView, CardBusiness>, Same<CardProfileView, CardProfile>] = [true, true, true];
+void proofs;
+
+const text = (max: number) => z.string().min(1).max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL');
 const SignIn = z.union([
-  z.strictObject({ signInToken: z.string().min(1).max(100) }),
-  z.strictObject({ botId: z.string().min(1).max(100), initData: z.string().min(1).max(8192) }),
+  z.strictObject({ signInToken: text(100) }),
+  z.strictObject({ botId: text(100), initData: text(8192) }),
+  z.strictObject({ businessId: text(100), phone: text(40), code: text(20) }),
 ]);
+const CodeRequest = z.strictObject({ businessId: text(100), phone: text(40) });
+const ProfileChange = z.strictObject({
+  name: z.string().max(100).nullable().optional(),
+  birthday: z.string().max(10).nullable().optional().describe('YYYY-MM-DD'),
+  email: z.string().max(254).nullable().optional(),
+  answers: z.record(z.string().max(40), z.string().max(500).nullable()).optional(),
+  marketing: z.boolean().optional(),
+});
 
 const FAILED_SIGN_INS_PER_SECOND = 5;
+/** Code requests per address: 10 a minute. Per phone the use case allows one a minute. */
+const CODE_REQUESTS_PER_SECOND = 10 / 60;
 
-export function mountCardApi(http: Hono, o: { deps: AppDeps; log: Logger }): void {
+export interface CardApiOptions {
+  deps: AppDeps;
+  log: Logger;
+  codes: SignInCodeSender;
+  /** The public address of the card app (PUBLIC_URL + /card/), for links sent with codes; null: codes only. */
+  linkBase: string | null;
+  /** Milliseconds for the rate limits (tests drive it with their clock). */
+  rateClock?: () => number;
+}
+
+export function mountCardApi(http: Hono, o: CardApiOptions): void {
   const card = new Hono();
-  const failures = tokenBucket(FAILED_SIGN_INS_PER_SECOND);
-  const address = (c: Parameters<typeof getConnInfo>[0]) => {
+  const failures = tokenBucket(FAILED_SIGN_INS_PER_SECOND, o.rateClock);
+  const codeRequests = tokenBucket(CODE_REQUESTS_PER_SECOND, o.rateClock, 10);
+  const address = (c: Context) => {
     try {
       return getConnInfo(c).remote.address ?? 'unknown';
     } catch {
       return 'unknown';
     }
   };
-  const session = async (header: string | undefined) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '';
+  const limited = (wait: number | null, what: string) => {
+    if (wait !== null) throw new HttpError(429, 'rate_limited', `Too many ${what}; wait and retry`, {}, { 'Retry-After': String(wait) });
+  };
+  const session = async (c: Context) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
     const s = await authenticateCardSession(o.deps, token);
     if (!s) throw new HttpError(401, 'unauthorized', 'Sign in again: the session is missing or has expired');
-    return s;
+    return { ...s, token };
   };
-
-  card.post('/sessions', async (c) => {
-    let body: unknown;
+  const body = async <T extends z.ZodType>(c: Context, schema: T, hint: string): Promise<z.output<T>> => {
+    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) throw new HttpError(415, 'unsupported_media_type', 'Send JSON (Content-Type: application/json)');
+    let json: unknown;
     try {
-      body = await c.req.json();
+      json = await c.req.json();
     } catch {
       throw new HttpError(400, 'validation_failed', 'The body is not valid JSON', { errors: [{ path: '', message: 'not valid JSON' }] });
     }
-    const parsed = SignIn.safeParse(body);
-    if (!parsed.success) throw new HttpError(400, 'validation_failed', 'Give signInToken, or botId and initData', { errors: issuesOf(parsed.error, '') });
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new HttpError(400, 'validation_failed', hint, { errors: issuesOf(parsed.error, '') });
+    return parsed.data;
+  };
+
+  card.get('/businesses/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!UUID_RE.test(id)) throw new HttpError(404, 'business_not_found', 'No such business');
+    return c.json(await cardBusiness(o.deps, id));
+  });
+
+  card.post('/codes', async (c) => {
+    const input = await body(c, CodeRequest, 'Give businessId and phone');
+    limited(codeRequests.take(address(c)), 'code requests from this address');
+    const r = await requestSignInCode(o.deps, o.codes, { ...input, linkBase: o.linkBase });
+    if (!r.sent) o.log.info(`card sign-in code asked for a phone that is not an active member of business ${input.businessId}`);
+    return c.json({ expiresAt: r.expiresAt }, 202);
+  });
+
+  card.post('/sessions', async (c) => {
+    const input = await body(c, SignIn, 'Give signInToken; or botId and initData; or businessId, phone and code');
     try {
-      const s = 'signInToken' in parsed.data ? await signInWithToken(o.deps, parsed.data.signInToken) : await signInWithTelegram(o.deps, parsed.data);
+      const s =
+        'signInToken' in input ? await signInWithToken(o.deps, input.signInToken)
+        : 'initData' in input ? await signInWithTelegram(o.deps, input)
+        : await signInWithCode(o.deps, input);
       return c.json({ sessionToken: s.sessionToken, expiresAt: s.expiresAt }, 201);
     } catch (e) {
-      // Guessing links or replaying data is slowed down per address.
-      const wait = failures.take(address(c));
-      if (wait !== null) throw new HttpError(429, 'rate_limited', 'Too many failed sign-ins; wait and retry', {}, { 'Retry-After': String(wait) });
+      // Guessing links or codes, or replaying data, is slowed down per address.
+      limited(failures.take(address(c)), 'failed sign-ins');
       throw e;
     }
   });
 
-  card.get('/me', async (c) => {
-    const s = await session(c.req.header('authorization'));
-    return c.json(await cardView(o.deps, s));
+  card.delete('/sessions/current', async (c) => {
+    const s = await session(c);
+    await endCardSession(o.deps, s.token);
+    return c.body(null, 204);
+  });
+
+  card.get('/me', async (c) => c.json(await cardView(o.deps, await session(c))));
+
+  card.delete('/me', async (c) => {
+    const s = await session(c);
+    await eraseMember(o.deps, { ...s, channel: 'card' });
+    return c.body(null, 204);
+  });
+
+  card.post('/qr', async (c) => c.json(await cardQr(o.deps, await session(c))));
+
+  card.patch('/profile', async (c) => {
+    const s = await session(c);
+    const change = await body(c, ProfileChange, 'Give the profile fields to change');
+    return c.json(await updateCardProfile(o.deps, { ...s, change, channel: 'card' }));
   });
 
   card.get('/transactions', async (c) => {
-    const s = await session(c.req.header('authorization'));
+    const s = await session(c);
     const limit = c.req.query('limit');
-    return c.json(await listTransactions(o.deps, { ...s, limit: limit === undefined ? undefined : Number(limit), cursor: c.req.query('cursor') }));
+    const page = await listTransactions(o.deps, { ...s, limit: limit === undefined ? undefined : Number(limit), cursor: c.req.query('cursor') });
+    // The customer sees what happened and why; who on the staff did it stays with the business.
+    return c.json({ items: page.items.map(({ who: _who, ...rest }) => rest), nextCursor: page.nextCursor });
   });
 
+  card.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   card.onError((err, c) => {
     const known = toProblem(c, err);
     if (known) return known;

@@ -38,6 +38,8 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   bot_not_found: 404,
   invalid_init_data: 401,
   invalid_sign_in: 401,
+  invalid_code: 401,
+  too_many_codes: 429,
   insufficient_points: 422,
   redeem_limit_exceeded: 422,
   purchase_fully_refunded: 422,

@@ -1,10 +1,11 @@
-// A token bucket per key: `rate` requests per second on average, bursts of up to `rate`. In memory, per process.
+// A token bucket per key: `rate` requests per second on average, bursts of up to `burst` (default `rate`). In memory,
+// per process.
 export interface RateLimiter {
   /** null when allowed; otherwise the seconds to wait. */
   take(key: string): number | null;
 }
 
-export function tokenBucket(rate: number, now: () => number = () => performance.now()): RateLimiter {
+export function tokenBucket(rate: number, now: () => number = () => performance.now(), burst = rate): RateLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
     take(key) {
@@ -12,10 +13,10 @@ export function tokenBucket(rate: number, now: () => number = () => performance.
       let b = buckets.get(key);
       if (!b) {
         if (buckets.size > 100_000) buckets.clear(); // bounded memory under a flood of distinct keys
-        b = { tokens: rate, at: t };
+        b = { tokens: burst, at: t };
         buckets.set(key, b);
       }
-      b.tokens = Math.min(rate, b.tokens + ((t - b.at) / 1000) * rate);
+      b.tokens = Math.min(burst, b.tokens + ((t - b.at) / 1000) * rate);
       b.at = t;
       if (b.tokens >= 1) {
         b.tokens -= 1;

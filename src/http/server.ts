@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
 import { mountApi, type ApiOptions } from './api.js';
-import { mountCardApi } from './card.js';
+import { mountCardApi, type CardApiOptions } from './card.js';
 import { problem } from './problem.js';
 
 export interface HttpDeps {
@@ -17,6 +17,8 @@ export interface HttpDeps {
   api?: Omit<ApiOptions, 'deps' | 'log'>;
   /** Telegram's webhook calls for the businesses' bots (when they run on webhooks). */
   telegram?: TelegramWebhooks;
+  /** The card app's API: how sign-in codes are delivered, and the public card address for links. */
+  card?: Omit<CardApiOptions, 'deps' | 'log'>;
 }
 
 export interface TelegramWebhooks {
@@ -40,7 +42,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   if (deps.api) {
     mountApi(http, { ...deps.api, deps: deps.app, log: deps.log });
-    mountCardApi(http, { deps: deps.app, log: deps.log });
+    const log = deps.log;
+    const noChannel: CardApiOptions['codes'] = { send: async (to) => log.warn(`sign-in code for member ${to.member.id} not delivered: no delivery channel configured`) };
+    mountCardApi(http, { linkBase: null, ...deps.card, deps: deps.app, log, codes: deps.card?.codes ?? noChannel });
   }
   const telegram = deps.telegram;
   if (telegram) {

@@ -26,15 +26,21 @@ export interface ApiHarness {
   fetch: typeof fetch;
   /** Responses checked so far, and every mismatch found. */
   checked: { count: number; failures: string[] };
+  /** Card sign-in codes the server "sent" (the stand-in for the member's channel). */
+  sentCodes: { businessId: string; memberId: string; code: string; link: string | null }[];
   close(): Promise<void>;
 }
+
+export const CARD_LINK_BASE = 'https://card.test/card/';
 
 export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number } = {}): Promise<ApiHarness> {
   const t = await openTestDatabase();
   const testClocks = opts.testClock ? await createTestClocks(t.deps, testClockStore(t.db)) : null;
   // KOPILKA_TEST_LOG=1 shows the server's errors.
   const log = process.env.KOPILKA_TEST_LOG ? createLogger('error') : silentLogger;
-  const app = createHttpApp({ app: t.deps, db: t.db, log, api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
+  const sentCodes: ApiHarness['sentCodes'] = [];
+  const card = { codes: { send: async (to: { businessId: string; member: { id: string } }, m: { code: string; link: string | null }) => void sentCodes.push({ businessId: to.businessId, memberId: to.member.id, code: m.code, link: m.link }) }, linkBase: CARD_LINK_BASE, rateClock: () => t.clock.now().getTime() };
+  const app = createHttpApp({ app: t.deps, db: t.db, log, card, api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: await freePort() });
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Json;
   const checker = openApiChecker(doc);
@@ -56,6 +62,7 @@ export async function startApi(opts: { rateLimit?: number; testClock?: boolean; 
     url: server.url,
     fetch: checkingFetch,
     checked,
+    sentCodes,
     client,
     async business(program = {}) {
       const { business, apiKey } = await createBusiness(t.deps, { name: 'API test shop', program });

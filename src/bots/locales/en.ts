@@ -40,4 +40,5 @@ export const en: Messages = {
   tx_adjust: 'Adjustment',
   tx_expire: 'Expired',
   tx_refund: 'Purchase refunded',
+  tx_referral: 'Friend invitation bonus',
 };

@@ -39,6 +39,7 @@ export const ru = {
   tx_adjust: 'Корректировка',
   tx_expire: 'Сгорели',
   tx_refund: 'Возврат покупки',
+  tx_referral: 'За приглашение друга',
 };
 
 export type Messages = typeof ru;

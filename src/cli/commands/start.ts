@@ -1,7 +1,8 @@
 // `kopilka start`: the server — migrations, the scheduled jobs and HTTP — until Ctrl-C or SIGTERM.
 import { expirePoints } from '../../app/expirePoints.js';
 import { IDEMPOTENCY_RETENTION_DAYS, purgeIdempotencyKeys } from '../../app/purgeIdempotencyKeys.js';
-import type { Config } from '../../config/config.js';
+import { baseUrlOf, type Config } from '../../config/config.js';
+import { signInCodeSender } from '../../notify/signInCodeSender.js';
 import type { Logger } from '../../config/logger.js';
 import { createHttpApp, startHttpServer } from '../../http/server.js';
 import { startBotRunner } from '../../bots/runner.js';
@@ -44,7 +45,11 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
     const testClocks = config.testClock ? await createTestClocks(app.deps, testClockStore(app.db)) : null;
     if (testClocks) log.warn('the test clock is on: API clients can move their business\'s time (never use this in production)');
     const api = { rateLimit: config.apiRateLimit, testClocks };
-    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots }), config);
+    const card = {
+      codes: signInCodeSender(app.deps, { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' }),
+      linkBase: `${baseUrlOf(config)}/card/`,
+    };
+    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card }), config);
   } catch (e) {
     await stopJobs();
     await app.close();

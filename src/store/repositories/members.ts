@@ -49,6 +49,7 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
       const rows = await base()
         .where('business_id', '=', businessId)
         .where('phone_last4', '=', last4)
+        .where('erased_at', 'is', null)
         .orderBy('created_at')
         .limit(limit)
         .execute();
@@ -58,6 +59,7 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
       const text = q.text.replace(/[\\%_]/g, (c) => `\\${c}`);
       const rows = await base()
         .where('business_id', '=', businessId)
+        .where('erased_at', 'is', null)
         .where((eb) =>
           eb.or([
             ...(text ? [eb('name', 'ilike', `%${text}%`)] : []),
@@ -109,10 +111,35 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
     async update(m) {
       await db
         .updateTable('members')
-        .set({ name: m.name, birthday: m.birthday, email: m.email, blocked: m.blocked })
+        .set({ name: m.name, birthday: m.birthday, email: m.email, blocked: m.blocked, answers: JSON.stringify(m.answers) as unknown as Record<string, string> })
         .where('business_id', '=', m.businessId)
         .where('id', '=', m.id)
         .execute();
+    },
+    async setReferralCode(businessId, memberId, code) {
+      const r = await sql<{ referral_code: string | null }>`
+        update members set referral_code = coalesce(referral_code, ${code})
+         where business_id = ${businessId} and id = ${memberId} and erased_at is null
+           and not exists (select 1 from members o where o.business_id = ${businessId} and o.referral_code = ${code})
+        returning referral_code`.execute(db);
+      if (r.rows[0]) return r.rows[0].referral_code;
+      const row = await db.selectFrom('members').select('referral_code').where('business_id', '=', businessId).where('id', '=', memberId).executeTakeFirst();
+      return row?.referral_code ?? null;
+    },
+    async findByReferralCode(businessId, code) {
+      const r = await base().where('business_id', '=', businessId).where('referral_code', '=', code).executeTakeFirst();
+      return r ? toMember(r) : null;
+    },
+    async markReferralRewarded(businessId, memberId, at) {
+      await db.updateTable('members').set({ referral_rewarded_at: at }).where('business_id', '=', businessId).where('id', '=', memberId).execute();
+    },
+    async erase(businessId, memberId, at) {
+      await sql`
+        update members set name = null, birthday = null, email = null, answers = '{}', telegram_user_id = null, telegram_username = null,
+               referral_code = null, blocked = true, erased_at = ${at},
+               -- the phone column is required and unique: an id-based placeholder frees the number for a new card
+               phone = 'erased:' || id::text
+         where business_id = ${businessId} and id = ${memberId}`.execute(db);
     },
     async lock(businessId, id) {
       // One round trip: lock the member (FOR NO KEY UPDATE OF m: serialises points writes without blocking inserts
