@@ -47,6 +47,12 @@ describe('the customer bot', () => {
     expect(buttonsOf(share)).toEqual([expect.objectContaining({ request_contact: true })]);
     const phone = nextPhone();
     u.shareContact({ phone_number: phone.slice(1) });
+    // The default questionnaire: an optional birthday.
+    const birthday = await u.waitForMessage((m) => m.text.includes('день рождения'));
+    expect(buttonsOf(birthday).map((b) => ('text' in b ? b.text : ''))).toEqual(['Пропустить']);
+    u.sendText('31.02.1990');
+    await u.waitForMessage((m) => m.text.startsWith('Не получилось прочитать дату'));
+    u.sendText('01.05.1990');
     const card = await u.waitForMessage((m) => m.text.includes('выпущена'));
     expect(card.text).toMatch(/В подарок — 100 бонусы!/);
     const marketing = await u.waitForMessage((m) => m.text.includes('новости'));
@@ -59,6 +65,7 @@ describe('the customer bot', () => {
     expect((await u.waitForMessage((m) => m.text.startsWith('Последние'))).text).toMatch(/\+100\s+Приветственный бонус/);
     const me = (await members()).find((m) => m.phone === phone);
     expect(me?.telegram_user_id).toBe(u.user.id);
+    expect((await t.db.selectFrom('members').select('birthday').where('id', '=', me?.id ?? '').executeTakeFirst())?.birthday).toBe('1990-05-01');
     const consents = await t.db.selectFrom('member_consents').select(['kind', 'granted', 'text_version', 'channel']).where('member_id', '=', me?.id ?? '').orderBy('id').execute();
     expect(consents).toEqual([
       { kind: 'personal_data', granted: true, text_version: 'pd-1', channel: 'telegram' },
@@ -89,6 +96,8 @@ describe('the customer bot', () => {
     await u.pressButton('consent:pd').answer();
     await u.waitForMessage((m) => m.text.includes('share your phone'));
     u.shareContact({ phone_number: phone });
+    await u.waitForMessage((m) => m.text.includes('birthday'));
+    await u.pressButton('q:skip:birthday').answer();
     const found = await u.waitForMessage((m) => m.text.startsWith('We found your card'));
     expect(found.text).toContain(atTill.member.cardNumber);
     expect((await members()).filter((m) => m.phone === phone)).toEqual([{ id: atTill.member.id, phone, telegram_user_id: u.user.id }]);
@@ -104,6 +113,8 @@ describe('the customer bot', () => {
     u.sendCommand('/start');
     await u.pressButton('consent:pd', (await u.waitForMessage((m) => m.text.includes('согласие'))).message_id).answer();
     u.shareContact({ phone_number: phone });
+    await u.waitForMessage((m) => m.text.includes('день рождения'));
+    await u.pressButton('q:skip:birthday').answer();
     await u.waitForMessage((m) => m.text.includes('выпущена'));
     const me = (await members()).find((m) => m.phone === phone);
     await updateMember(t.deps, { businessId, memberId: me?.id ?? '', blocked: true });

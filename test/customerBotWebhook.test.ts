@@ -44,6 +44,8 @@ describe('webhook mode', () => {
     u.sendCommand('/start');
     await u.pressButton('consent:pd', (await u.waitForMessage((m) => m.text.includes('согласие'))).message_id).answer();
     u.shareContact({ phone_number: nextPhone() });
+    await u.waitForMessage((m) => m.text.includes('день рождения'));
+    await u.pressButton('q:skip:birthday').answer();
     expect((await u.waitForMessage((m) => m.text.includes('выпущена'))).text).toContain('30');
   });
 

@@ -1,4 +1,5 @@
 // The customer bot's memory between messages (what the user agreed to, what it waits for), and who a Telegram user is.
+import type { Question } from '../core/index.js';
 import type { AppDeps } from './deps.js';
 import { detailsOf } from './findMembers.js';
 import { loadBusiness } from './members.js';
@@ -8,6 +9,10 @@ import { programView, type ProgramView } from './program.js';
 export interface CustomerSession {
   /** The personal-data consent the user ticked, with the text version, before sharing their phone. */
   consent?: { textVersion: string; at: string };
+  /** The invite code from /start ref_<code>. */
+  ref?: string;
+  /** After the phone: the questions to ask, the answers so far, and the ones answered or skipped. */
+  pending?: { phone: string; questions: Question[]; answers: Record<string, string>; done: string[]; today?: string };
 }
 
 export async function getCustomerSession(deps: AppDeps, businessId: string, telegramUserId: number): Promise<CustomerSession> {

@@ -32,3 +32,10 @@ export async function recordConsent(
     return (await repos.members.consents(business.id, member.id)).map((c) => ({ kind: c.kind, granted: c.granted, textVersion: c.textVersion, channel: c.channel, at: c.at.toISOString() }));
   });
 }
+
+/** The member's latest answer per kind of consent. */
+export async function memberConsents(deps: AppDeps, input: { businessId: string; memberId: string }): Promise<ConsentView[]> {
+  return deps.uow.run(async (repos) =>
+    (await repos.members.consents(input.businessId, input.memberId)).map((c) => ({ kind: c.kind, granted: c.granted, textVersion: c.textVersion, channel: c.channel, at: c.at.toISOString() })),
+  );
+}

@@ -1,7 +1,7 @@
 // A customer joins (or comes back) through a business's Telegram bot by sharing their phone: the phone must be the
 // sender's own (Telegram vouches for it); an existing member with that phone — enrolled at the till or imported —
 // is linked to the Telegram account instead of getting a second card.
-import { DomainError, invalid, localDateOf, normalizePhone, type Member } from '../core/index.js';
+import { DomainError, invalid, localDateOf, normalizePhone, type Member, type Question } from '../core/index.js';
 import { checkProfile, enrolMember } from './createMember.js';
 import { checkAnswers } from './questionnaire.js';
 import { inviterFor } from './referrals.js';
@@ -63,5 +63,25 @@ export async function joinFromTelegram(deps: AppDeps, input: JoinFromTelegramInp
     const created = await enrolMember(repos, deps, business, phone, { ...given, name: given.name ?? telegramName }, actor, now, { answers: extra, referredBy: inviter?.id ?? null });
     await repos.members.linkTelegram(business.id, created.member.id, input.telegramUserId, username);
     return { outcome: 'joined', member: created.member, welcomeBonus: created.welcomeBonus };
+  });
+}
+
+/**
+ * Before joining: checks the shared contact (the sender's own, a valid phone) and says which of the business's
+ * questions to ask — all of them for a new customer, only the unanswered ones for a card found by the phone.
+ */
+export async function prepareJoin(
+  deps: AppDeps,
+  input: { businessId: string; telegramUserId: number; contact: { phone: string; userId?: number | null | undefined } },
+): Promise<{ phone: string; questions: Question[]; existing: boolean; today: string }> {
+  if (!isTelegramId(input.telegramUserId)) throw invalid('telegramUserId must be a positive integer', { field: 'telegramUserId' });
+  if (input.contact.userId !== input.telegramUserId) throw new DomainError('contact_not_own');
+  const now = deps.clock.now();
+  return deps.uow.run(async (repos) => {
+    const business = await loadBusiness(repos, input.businessId);
+    const phone = normalizePhone(input.contact.phone, business.region);
+    const m = await repos.members.findByPhone(business.id, phone);
+    const has = (q: Question) => (m ? Boolean(q.type === 'text' ? m.answers[q.id] : m[q.type]) : false);
+    return { phone, questions: business.program.questionnaire.filter((q) => !has(q)), existing: m !== null, today: localDateOf(now, business.timezone) };
   });
 }

@@ -21,3 +21,30 @@ export function checkAnswers(questions: readonly Question[], answers: Record<str
 export function missingRequired(questions: readonly Question[], m: { name: string | null; birthday: string | null; email: string | null; answers: Record<string, string> }): Question[] {
   return questions.filter((q) => q.required && !(q.type === 'text' ? m.answers[q.id] : m[q.type]));
 }
+
+export type ParsedAnswer = { ok: true; value: string } | { ok: false };
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Reads a typed answer: a birthday as 31.12.1990, 31/12/1990 or 1990-12-31 (a real past date), an e-mail, a name. */
+export function parseAnswer(q: Pick<Question, 'type'>, input: string, today: string): ParsedAnswer {
+  const v = input.trim();
+  // eslint-disable-next-line no-control-regex
+  if (v.length < 1 || /[\u0000-\u001f]/.test(v)) return { ok: false };
+  switch (q.type) {
+    case 'name':
+      return v.length <= 100 ? { ok: true, value: v } : { ok: false };
+    case 'email':
+      return v.length <= 254 && EMAIL_RE.test(v) ? { ok: true, value: v.toLowerCase() } : { ok: false };
+    case 'text':
+      return v.length <= MAX_ANSWER ? { ok: true, value: v } : { ok: false };
+    case 'birthday': {
+      const m = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(v) ?? null;
+      const iso = m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null;
+      if (!iso) return { ok: false };
+      const d = new Date(`${iso}T00:00:00Z`);
+      const real = !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
+      return real && iso <= today && iso >= '1900-01-01' ? { ok: true, value: iso } : { ok: false };
+    }
+  }
+}

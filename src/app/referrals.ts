@@ -74,3 +74,15 @@ export async function rewardReferral(repos: Repositories, deps: AppDeps, busines
   events.push({ businessId: business.id, type: 'points.referral', payload: { memberId: friend.id, inviterId: friend.referredBy, transactionId: id, points: lot.amount, balance } });
   return { friendTransaction, friendLots, events };
 }
+
+/** The member's invite link through the business's customer bot, with both bonuses; null when referrals are off. */
+export async function inviteLink(deps: AppDeps, input: { businessId: string; memberId: string }): Promise<{ link: string; inviterBonus: number; friendBonus: number } | null> {
+  return deps.uow.run(async (repos) => {
+    const business = await repos.businesses.get(input.businessId);
+    const member = business ? await repos.members.get(business.id, input.memberId) : null;
+    const bot = business ? (await repos.bots.live(business.id)).find((b) => b.role === 'customer') : undefined;
+    if (!business || !member || !bot) return null;
+    const code = await referralCodeOf(repos, business, member);
+    return code ? { link: `https://t.me/${bot.username}?start=ref_${code}`, inviterBonus: business.program.referral.inviterBonus, friendBonus: business.program.referral.friendBonus } : null;
+  });
+}

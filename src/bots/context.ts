@@ -11,13 +11,21 @@ export interface KopilkaFlavor {
     businessName: string;
     pointsName: string;
     lang: Lang;
+    /** The card app as a Telegram Mini App for this bot (https only); null when there is no public https address. */
+    cardUrl: string | null;
     t(key: MessageKey, params?: Record<string, string | number>): string;
   };
 }
 
 export type CustomerContext = Context & KopilkaFlavor;
 
-export function kopilkaContext(deps: AppDeps, businessId: string, business: { name: string; pointsName: string }, languageCode: string | undefined): KopilkaFlavor['kopilka'] {
+export function kopilkaContext(
+  deps: AppDeps,
+  businessId: string,
+  business: { name: string; pointsName: string },
+  languageCode: string | undefined,
+  cardUrl: string | null = null,
+): KopilkaFlavor['kopilka'] {
   const lang = langOf(languageCode);
   return {
     deps,
@@ -25,6 +33,7 @@ export function kopilkaContext(deps: AppDeps, businessId: string, business: { na
     businessName: business.name,
     pointsName: business.pointsName,
     lang,
+    cardUrl,
     t: (key, params = {}) => translate(lang, key, { points: business.pointsName, business: business.name, ...params }),
   };
 }

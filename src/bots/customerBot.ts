@@ -8,15 +8,23 @@ import type { BotConnection } from '../core/index.js';
 import { kopilkaContext, type CustomerContext } from './context.js';
 import { join } from './customer/join.js';
 import { menu } from './customer/menu.js';
+import { profile } from './customer/profile.js';
 
-export function createCustomerBot(deps: AppDeps, conn: BotConnection, opts: { apiRoot: string; log: Logger }): Bot<CustomerContext> {
+/** The card app's address for a bot's Mini App buttons: only over https (Telegram refuses anything else). */
+export function cardAppUrl(base: string | null | undefined, conn: BotConnection): string | null {
+  if (!base || !/^https:\/\//.test(base)) return null;
+  return `${base.replace(/\/+$/, '')}/card/?b=${conn.businessId}&bot=${conn.id}`;
+}
+
+export function createCustomerBot(deps: AppDeps, conn: BotConnection, opts: { apiRoot: string; log: Logger; cardBaseUrl?: string | null }): Bot<CustomerContext> {
+  const cardUrl = cardAppUrl(opts.cardBaseUrl, conn);
   const bot = new Bot<CustomerContext>(conn.token, { client: { apiRoot: opts.apiRoot } });
   bot.use(async (ctx, next) => {
     const business = await businessForBot(deps, conn.businessId);
-    ctx.kopilka = kopilkaContext(deps, conn.businessId, { name: business.name, pointsName: business.program.pointsName }, ctx.from?.language_code);
+    ctx.kopilka = kopilkaContext(deps, conn.businessId, { name: business.name, pointsName: business.program.pointsName }, ctx.from?.language_code, cardUrl);
     await next();
   });
-  bot.chatType('private').use(join, menu);
+  bot.chatType('private').use(join, menu, profile);
   bot.on('message', (ctx) => ctx.reply(ctx.kopilka.t('unknown')));
   bot.on('callback_query', (ctx) => ctx.answerCallbackQuery());
   bot.catch(async (err) => {

@@ -7,7 +7,18 @@ import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
 import type { BotConnection } from '../core/index.js';
 import type { CustomerContext } from './context.js';
-import { createCustomerBot } from './customerBot.js';
+import { cardAppUrl, createCustomerBot } from './customerBot.js';
+import { translate, type Lang } from './i18n.js';
+
+const COMMANDS = ['start', 'card', 'balance', 'history', 'info', 'profile', 'help'] as const;
+
+async function setUpChat(bot: Bot<CustomerContext>, cardUrl: string | null): Promise<void> {
+  for (const lang of ['ru', 'en'] as Lang[]) {
+    const commands = COMMANDS.map((command) => ({ command, description: translate(lang, `cmd_${command}`) }));
+    await bot.api.setMyCommands(commands, lang === 'ru' ? {} : { language_code: lang });
+  }
+  await bot.api.setChatMenuButton({ menu_button: cardUrl ? { type: 'web_app', text: translate('ru', 'menuButton'), web_app: { url: cardUrl } } : { type: 'commands' } });
+}
 
 export interface BotRunner {
   /** Starts, stops or restarts bots to match the connections now. */
@@ -23,7 +34,12 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
  * With `publicUrl`, bots run on webhooks (`<publicUrl>/telegram/<bot id>`, each with its own secret token);
  * without, on long polling.
  */
-export function startBotRunner(deps: AppDeps, log: Logger, opts: { apiRoot: string; publicUrl?: string | null; refreshSeconds?: number }): BotRunner {
+export function startBotRunner(
+  deps: AppDeps,
+  log: Logger,
+  opts: { apiRoot: string; publicUrl?: string | null; refreshSeconds?: number; /** https address serving the card app; default publicUrl */ cardBaseUrl?: string | null },
+): BotRunner {
+  const cardBaseUrl = opts.cardBaseUrl !== undefined ? opts.cardBaseUrl : (opts.publicUrl ?? null);
   const running = new Map<string, { conn: BotConnection; bot: Bot<CustomerContext>; done: Promise<void> }>();
   const webhookUrl = (conn: BotConnection) => `${opts.publicUrl?.replace(/\/+$/, '')}/telegram/${conn.id}`;
   let saidOff = false;
@@ -47,7 +63,9 @@ export function startBotRunner(deps: AppDeps, log: Logger, opts: { apiRoot: stri
     for (const id of [...running.keys()]) if (!wanted.has(id)) await stopOne(id, true);
     for (const conn of live) {
       if (running.has(conn.id) || stopped) continue;
-      const bot = createCustomerBot(deps, conn, { apiRoot: opts.apiRoot, log });
+      const bot = createCustomerBot(deps, conn, { apiRoot: opts.apiRoot, log, cardBaseUrl });
+      // The chat's menu button opens the card (one tap); commands are listed in both languages. Best effort.
+      void setUpChat(bot, cardAppUrl(cardBaseUrl, conn)).catch((e: unknown) => log.warn(`customer bot @${conn.username}: setting the menu failed: ${(e as Error)?.message ?? String(e)}`));
       if (opts.publicUrl) {
         const url = webhookUrl(conn);
         const done = bot

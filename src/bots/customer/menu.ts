@@ -6,15 +6,15 @@ import type { CustomerContext } from '../context.js';
 import { en } from '../locales/en.js';
 import { ru } from '../locales/ru.js';
 import type { MessageKey } from '../i18n.js';
-import { mainMenu } from './keyboards.js';
+import { cardKeyboard, mainMenu } from './keyboards.js';
 
 export const menu = new Composer<CustomerContext>();
 
-const labels = (key: MessageKey) => [ru[key], en[key]];
+export const labels = (key: MessageKey) => [ru[key], en[key]];
 const date = (iso: string, lang: string, timeZone: string) => new Date(iso).toLocaleDateString(lang === 'en' ? 'en-GB' : 'ru-RU', { timeZone });
 
 /** The member behind this chat, or an answer saying why there is none (not joined, blocked). */
-async function memberOrReply(ctx: CustomerContext) {
+export async function memberOrReply(ctx: CustomerContext) {
   const { deps, businessId, t } = ctx.kopilka;
   const member = ctx.from ? await memberByTelegram(deps, businessId, ctx.from.id) : null;
   if (!member) await ctx.reply(t('notJoined'));
@@ -22,10 +22,16 @@ async function memberOrReply(ctx: CustomerContext) {
   return member && !member.blocked ? member : null;
 }
 
-menu.hears(labels('menuCard'), async (ctx) => {
+const showCard = async (ctx: CustomerContext) => {
   const member = await memberOrReply(ctx);
-  if (member) await ctx.reply(ctx.kopilka.t('cardText', { card: member.cardNumber }), { reply_markup: mainMenu(ctx) });
-});
+  if (!member) return;
+  const { t } = ctx.kopilka;
+  const keyboard = cardKeyboard(ctx);
+  if (keyboard) await ctx.reply(t('cardTextApp', { card: member.cardNumber }), { reply_markup: keyboard });
+  else await ctx.reply(t('cardText', { card: member.cardNumber }), { reply_markup: mainMenu(ctx) });
+};
+menu.hears(labels('menuCard'), showCard);
+menu.command('card', showCard);
 
 const showBalance = async (ctx: CustomerContext) => {
   const member = await memberOrReply(ctx);
@@ -59,7 +65,9 @@ const showInfo = async (ctx: CustomerContext) => {
   const { t, deps, businessId } = ctx.kopilka;
   const { program } = await businessForBot(deps, businessId);
   const lifetime = program.pointsLifetimeDays === null ? t('infoForever') : t('infoLifetime', { days: program.pointsLifetimeDays });
-  await ctx.reply(t('info', { earn: program.earnPercent, redeem: program.maxRedeemPercent, lifetime }));
+  const rules = t('infoRules', { earn: program.earnPercent, redeem: program.maxRedeemPercent, lifetime });
+  // The owner's own text first (plain text: never parsed as markup), then the rules in our words.
+  await ctx.reply(program.infoText.trim() ? `${program.infoText.trim()}\n\n${rules}` : rules);
 };
 menu.hears(labels('menuInfo'), showInfo);
 menu.command('info', showInfo);
