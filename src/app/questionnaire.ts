@@ -29,7 +29,6 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Reads a typed answer: a birthday as 31.12.1990, 31/12/1990 or 1990-12-31 (a real past date), an e-mail, a name. */
 export function parseAnswer(q: Pick<Question, 'type'>, input: string, today: string): ParsedAnswer {
   const v = input.trim();
-  // eslint-disable-next-line no-control-regex
   if (v.length < 1 || /[\u0000-\u001f]/.test(v)) return { ok: false };
   switch (q.type) {
     case 'name':
