@@ -8,6 +8,7 @@ import { updateCardProfile } from '../app/cardProfile.js';
 import { authenticateCardSession, endCardSession, signInWithTelegram, signInWithToken } from '../app/cardSessions.js';
 import { cardBusiness, cardQr, cardView, type CardBusinessView, type CardProfileView, type CardViewResult } from '../app/cardView.js';
 import type { AppDeps } from '../app/deps.js';
+import type { TestClocks } from '../app/testClocks.js';
 import { eraseMember } from '../app/eraseMember.js';
 import { UUID_RE } from '../app/ids.js';
 import { listTransactions } from '../app/listTransactions.js';
@@ -50,10 +51,14 @@ export interface CardApiOptions {
   linkBase: string | null;
   /** Milliseconds for the rate limits (tests drive it with their clock). */
   rateClock?: () => number;
+  /** With --test-clock, a business's card lives in that business's time, like its API calls (QR tokens, history). */
+  testClocks?: TestClocks | null;
 }
 
 export function mountCardApi(http: Hono, o: CardApiOptions): void {
   const card = new Hono();
+  const clocks = o.testClocks ?? null;
+  const depsFor = (businessId: string): AppDeps => (clocks && UUID_RE.test(businessId) ? { ...o.deps, clock: clocks.clockFor(businessId) } : o.deps);
   const failures = tokenBucket(FAILED_SIGN_INS_PER_SECOND, o.rateClock);
   const codeRequests = tokenBucket(CODE_REQUESTS_PER_SECOND, o.rateClock, 10);
   const address = (c: Context) => {
@@ -94,7 +99,7 @@ export function mountCardApi(http: Hono, o: CardApiOptions): void {
   card.post('/codes', async (c) => {
     const input = await body(c, CodeRequest, 'Give businessId and phone');
     limited(codeRequests.take(address(c)), 'code requests from this address');
-    const r = await requestSignInCode(o.deps, o.codes, { ...input, linkBase: o.linkBase });
+    const r = await requestSignInCode(depsFor(input.businessId), o.codes, { ...input, linkBase: o.linkBase });
     if (!r.sent) o.log.info(`card sign-in code asked for a phone that is not an active member of business ${input.businessId}`);
     return c.json({ expiresAt: r.expiresAt }, 202);
   });
@@ -105,7 +110,7 @@ export function mountCardApi(http: Hono, o: CardApiOptions): void {
       const s =
         'signInToken' in input ? await signInWithToken(o.deps, input.signInToken)
         : 'initData' in input ? await signInWithTelegram(o.deps, input)
-        : await signInWithCode(o.deps, input);
+        : await signInWithCode(depsFor(input.businessId), input);
       return c.json({ sessionToken: s.sessionToken, expiresAt: s.expiresAt }, 201);
     } catch (e) {
       // Guessing links or codes, or replaying data, is slowed down per address.
@@ -120,26 +125,32 @@ export function mountCardApi(http: Hono, o: CardApiOptions): void {
     return c.body(null, 204);
   });
 
-  card.get('/me', async (c) => c.json(await cardView(o.deps, await session(c))));
+  card.get('/me', async (c) => {
+    const s = await session(c);
+    return c.json(await cardView(depsFor(s.businessId), s));
+  });
 
   card.delete('/me', async (c) => {
     const s = await session(c);
-    await eraseMember(o.deps, { ...s, channel: 'card' });
+    await eraseMember(depsFor(s.businessId), { ...s, channel: 'card' });
     return c.body(null, 204);
   });
 
-  card.post('/qr', async (c) => c.json(await cardQr(o.deps, await session(c))));
+  card.post('/qr', async (c) => {
+    const s = await session(c);
+    return c.json(await cardQr(depsFor(s.businessId), s));
+  });
 
   card.patch('/profile', async (c) => {
     const s = await session(c);
     const change = await body(c, ProfileChange, 'Give the profile fields to change');
-    return c.json(await updateCardProfile(o.deps, { ...s, change, channel: 'card' }));
+    return c.json(await updateCardProfile(depsFor(s.businessId), { ...s, change, channel: 'card' }));
   });
 
   card.get('/transactions', async (c) => {
     const s = await session(c);
     const limit = c.req.query('limit');
-    const page = await listTransactions(o.deps, { ...s, limit: limit === undefined ? undefined : Number(limit), cursor: c.req.query('cursor') });
+    const page = await listTransactions(depsFor(s.businessId), { ...s, limit: limit === undefined ? undefined : Number(limit), cursor: c.req.query('cursor') });
     // The customer sees what happened and why; who on the staff did it stays with the business.
     return c.json({ items: page.items.map(({ who: _who, ...rest }) => rest), nextCursor: page.nextCursor });
   });

@@ -44,7 +44,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     mountApi(http, { ...deps.api, deps: deps.app, log: deps.log });
     const log = deps.log;
     const noChannel: CardApiOptions['codes'] = { send: async (to) => log.warn(`sign-in code for member ${to.member.id} not delivered: no delivery channel configured`) };
-    mountCardApi(http, { linkBase: null, ...deps.card, deps: deps.app, log, codes: deps.card?.codes ?? noChannel });
+    mountCardApi(http, { linkBase: null, testClocks: deps.api.testClocks ?? null, ...deps.card, deps: deps.app, log, codes: deps.card?.codes ?? noChannel });
   }
   const telegram = deps.telegram;
   if (telegram) {
