@@ -1,6 +1,6 @@
 // The card app's API: password-less sign-in (a one-time link, or Telegram initData checked with the business's
 // bot token), the card's first screen in one call, and its QR token paying at the till through the purchase API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectBot } from '../src/app/bots.js';
 import { issueSignInToken } from '../src/app/cardSessions.js';
 import { joinFromTelegram } from '../src/app/joinFromTelegram.js';
@@ -8,16 +8,10 @@ import { signInInitData } from './support/initData.js';
 import { telegramGateway } from '../src/bots/telegramGateway.js';
 import { useApi } from './support/apiServer.js';
 import { nextPhone } from './support/factories.js';
-import { startTelegramApi, type TelegramApi } from './support/telegramApi.js';
+import { useTelegramApi } from './support/useTelegramApi.js';
 
 const h = useApi();
-let tg: TelegramApi;
-beforeAll(async () => {
-  tg = await startTelegramApi();
-});
-afterAll(async () => {
-  await tg?.close();
-});
+const tg = useTelegramApi();
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

@@ -1,6 +1,6 @@
 // The card app's API beyond sign-in by link: codes by phone, the full first screen (branding, rewards, invite link,
 // profile), profile edits, sign-out and "delete my data"; and referrals paid on the friend's first purchase.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectBot } from '../src/app/bots.js';
 import { issueSignInToken } from '../src/app/cardSessions.js';
 import { joinFromTelegram } from '../src/app/joinFromTelegram.js';
@@ -8,16 +8,10 @@ import { createCardClient, type CardClient } from '../src/client/card.js';
 import { telegramGateway } from '../src/bots/telegramGateway.js';
 import { CARD_LINK_BASE, useApi } from './support/apiServer.js';
 import { nextPhone } from './support/factories.js';
-import { startTelegramApi, type TelegramApi } from './support/telegramApi.js';
+import { useTelegramApi } from './support/useTelegramApi.js';
 
 const h = useApi();
-let tg: TelegramApi;
-beforeAll(async () => {
-  tg = await startTelegramApi();
-});
-afterAll(async () => {
-  await tg?.close();
-});
+const tg = useTelegramApi();
 
 const cardClient = () => createCardClient({ baseUrl: h.url });
 const codeOf = (c: Promise<unknown>) => c.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
