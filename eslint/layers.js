@@ -37,6 +37,8 @@ export const layersRule = {
     const file = context.filename;
     const src = path.resolve(context.cwd, 'src');
     const rel = path.relative(src, file);
+    const web = path.relative(path.resolve(context.cwd, 'web'), file);
+    if (!web.startsWith('..') && !path.isAbsolute(web)) return webRule(context, file, src);
     if (rel.startsWith('..') || path.isAbsolute(rel)) return {};
     const layer = rel.split(path.sep)[0];
     // Unit tests beside the code may use the test tools; they still obey the folder rules.
@@ -70,3 +72,26 @@ export const layersRule = {
     };
   },
 };
+
+// The front ends (web/<app>/) run in the browser and talk to the server only through the typed clients: from src/
+// they may import src/client/ alone, and no Node built-ins (their build config and unit tests excepted).
+function webRule(context, file, src) {
+  const tooling = file.endsWith('.test.ts') || /vite\.config\.[cm]?[jt]s$/.test(file);
+  const check = (node, spec) => {
+    if (typeof spec !== 'string') return;
+    const report = (why) => context.report({ node, messageId: 'forbidden', data: { layer: 'web/', what: spec, why } });
+    if (spec.startsWith('.')) {
+      const target = path.resolve(path.dirname(file), spec);
+      const inSrc = path.relative(src, target);
+      if (!inSrc.startsWith('..') && !path.isAbsolute(inSrc) && inSrc.split(path.sep)[0] !== 'client') report('front ends use the typed API clients (src/client/) only');
+      return;
+    }
+    if (isBuiltin(spec) && !tooling) report('no Node built-ins in browser code');
+  };
+  return {
+    ImportDeclaration: (node) => check(node, node.source.value),
+    ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+    ExportAllDeclaration: (node) => check(node, node.source.value),
+    ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+  };
+}

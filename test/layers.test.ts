@@ -25,4 +25,10 @@ describe('layers', () => {
     expect(await problems('src/http/x.ts', "import { a } from '../store/y.js';\nexport const b = a;\n")).toHaveLength(1);
     expect(await problems('src/cli/x.ts', "import { a } from '../store/y.js';\nexport const b = a;\n")).toEqual([]);
   });
+
+  it('lets the front ends reach the server only through the typed clients', async () => {
+    expect(await problems('web/card/src/x.ts', "import { createCardClient } from '../../../src/client/card.ts';\nexport const a = createCardClient;\n")).toEqual([]);
+    expect(await problems('web/card/src/x.ts', "import { cardView } from '../../../src/app/cardView.ts';\nexport const a = cardView;\n")).toHaveLength(1);
+    expect(await problems('web/card/src/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).toHaveLength(1);
+  });
 });

@@ -45,7 +45,7 @@ export interface CardViewResult {
   nextTier: { name: string; missing: number } | null;
   rewards: { id: string; title: string; points: number; available: boolean }[];
   referral: { link: string; inviterBonus: number; friendBonus: number } | null;
-  qr: { token: string; expiresAt: string; refreshAfterSeconds: number };
+  qr: { token: string; expiresAt: string; expiresInSeconds: number; refreshAfterSeconds: number };
 }
 
 async function customerBotOf(repos: Repositories, businessId: string): Promise<string | null> {
@@ -115,5 +115,5 @@ export async function cardView(deps: AppDeps, input: { businessId: string; membe
 /** A fresh QR token for the card (the app asks every minute). */
 export async function cardQr(deps: AppDeps, input: { businessId: string; memberId: string }): Promise<CardViewResult['qr']> {
   const qr = await issueQrToken(deps, { businessId: input.businessId, memberId: input.memberId, ttlSeconds: CARD_QR_TTL_SECONDS });
-  return { token: qr.token, expiresAt: qr.expiresAt, refreshAfterSeconds: CARD_QR_REFRESH_SECONDS };
+  return { token: qr.token, expiresAt: qr.expiresAt, expiresInSeconds: CARD_QR_TTL_SECONDS, refreshAfterSeconds: CARD_QR_REFRESH_SECONDS };
 }

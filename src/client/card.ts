@@ -41,6 +41,8 @@ export interface CardQr {
   /** Letters, digits, - and _ only; accepted by POST /api/v1/purchases as member.qrToken until expiresAt. */
   token: string;
   expiresAt: string;
+  /** How long the token lasts from now: the app counts from when it got it, never trusting the phone's clock. */
+  expiresInSeconds: number;
   refreshAfterSeconds: number;
 }
 

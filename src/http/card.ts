@@ -151,8 +151,9 @@ export function mountCardApi(http: Hono, o: CardApiOptions): void {
     const s = await session(c);
     const limit = c.req.query('limit');
     const page = await listTransactions(depsFor(s.businessId), { ...s, limit: limit === undefined ? undefined : Number(limit), cursor: c.req.query('cursor') });
-    // The customer sees what happened and why; who on the staff did it stays with the business.
-    return c.json({ items: page.items.map(({ who: _who, ...rest }) => rest), nextCursor: page.nextCursor });
+    // The customer sees what happened; who on the staff did it stays with the business. Only adjustments carry a
+    // reason a person wrote; the others' reasons are fixed English words the app replaces with its own texts.
+    return c.json({ items: page.items.map(({ who: _who, ...rest }) => ({ ...rest, reason: rest.type === 'adjust' ? rest.reason : null })), nextCursor: page.nextCursor });
   });
 
   card.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));

@@ -7,6 +7,7 @@ import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
 import { mountApi, type ApiOptions } from './api.js';
 import { mountCardApi, type CardApiOptions } from './card.js';
+import { mountCardStatic, type CardStaticOptions } from './cardStatic.js';
 import { problem } from './problem.js';
 
 export interface HttpDeps {
@@ -19,6 +20,8 @@ export interface HttpDeps {
   telegram?: TelegramWebhooks;
   /** The card app's API: how sign-in codes are delivered, and the public card address for links. */
   card?: Omit<CardApiOptions, 'deps' | 'log'>;
+  /** The built card app (web/card/dist), served at /card/. */
+  cardApp?: CardStaticOptions;
 }
 
 export interface TelegramWebhooks {
@@ -46,6 +49,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const noChannel: CardApiOptions['codes'] = { send: async (to) => log.warn(`sign-in code for member ${to.member.id} not delivered: no delivery channel configured`) };
     mountCardApi(http, { linkBase: null, testClocks: deps.api.testClocks ?? null, ...deps.card, deps: deps.app, log, codes: deps.card?.codes ?? noChannel });
   }
+  if (deps.cardApp) mountCardStatic(http, deps.cardApp);
   const telegram = deps.telegram;
   if (telegram) {
     // Only Telegram knows a bot's secret token; anything else is refused before the update is read.

@@ -1,5 +1,6 @@
 // A real HTTP server on the test database, a typed client per business, and a check of every response against
 // the OpenAPI document the server itself serves.
+import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -33,14 +34,15 @@ export interface ApiHarness {
 
 export const CARD_LINK_BASE = 'https://card.test/card/';
 
-export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number } = {}): Promise<ApiHarness> {
+export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number; /** serve the built card app at /card/ */ cardApp?: boolean } = {}): Promise<ApiHarness> {
   const t = await openTestDatabase();
   const testClocks = opts.testClock ? await createTestClocks(t.deps, testClockStore(t.db)) : null;
   // KOPILKA_TEST_LOG=1 shows the server's errors.
   const log = process.env.KOPILKA_TEST_LOG ? createLogger('error') : silentLogger;
   const sentCodes: ApiHarness['sentCodes'] = [];
   const card = { codes: { send: async (to: { businessId: string; member: { id: string } }, m: { code: string; link: string | null }) => void sentCodes.push({ businessId: to.businessId, memberId: to.member.id, code: m.code, link: m.link }) }, linkBase: CARD_LINK_BASE, rateClock: () => t.clock.now().getTime() };
-  const app = createHttpApp({ app: t.deps, db: t.db, log, card, api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
+  const cardApp = opts.cardApp ? { distDir: path.resolve(import.meta.dirname, '../../web/card/dist') } : undefined;
+  const app = createHttpApp({ app: t.deps, db: t.db, log, card, ...(cardApp ? { cardApp } : {}), api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: await freePort() });
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Json;
   const checker = openApiChecker(doc);

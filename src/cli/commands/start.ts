@@ -1,4 +1,6 @@
 // `kopilka start`: the server — migrations, the scheduled jobs and HTTP — until Ctrl-C or SIGTERM.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { expirePoints } from '../../app/expirePoints.js';
 import { IDEMPOTENCY_RETENTION_DAYS, purgeIdempotencyKeys } from '../../app/purgeIdempotencyKeys.js';
 import { baseUrlOf, type Config } from '../../config/config.js';
@@ -11,6 +13,9 @@ import { createTestClocks } from '../../jobs/testClock.js';
 import { startWebhookWorker } from '../../jobs/webhooks.js';
 import { testClockStore } from '../../store/testClocks.js';
 import { openApp } from '../compose.js';
+
+/** The built card app, in the package (npm start builds it when its sources changed). */
+const CARD_APP_DIST = path.resolve(import.meta.dirname, '../../../web/card/dist');
 
 export async function startCommand(config: Config, log: Logger): Promise<void> {
   const app = await openApp(config, log, 'server');
@@ -49,7 +54,9 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
       codes: signInCodeSender(app.deps, { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' }),
       linkBase: `${baseUrlOf(config)}/card/`,
     };
-    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card }), config);
+    const cardApp = { distDir: CARD_APP_DIST };
+    if (!existsSync(path.join(CARD_APP_DIST, 'index.html'))) log.warn('the card app is not built: /card/ answers 503 until `npm run build:web` (npm start builds it)');
+    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp }), config);
   } catch (e) {
     await stopJobs();
     await app.close();
@@ -58,6 +65,7 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
   console.log(`Kopilka is running at ${http.url}${config.publicUrl ? ` (public address ${config.publicUrl})` : ''}`);
   console.log(`Data: ${app.database.location}`);
   console.log(`API reference: ${http.url}/api/docs`);
+  console.log(`Card app: ${http.url}/card/?b=<business id> (kopilka member link prints a sign-in link)`);
   console.log('Press Ctrl-C to stop.');
 
   const signal = await nextSignal();
