@@ -104,6 +104,17 @@ describe('the card app in a mobile browser', () => {
     await cardShown(page);
     expect(await page.locator('[data-testid="balance"]').innerText()).toContain('120');
     expect(readQr(await shot(page, 'card-mobile-dark'))).toMatch(/^[A-Za-z0-9_-]+$/);
+
+    // Profile → "delete my data" → confirm: the data is erased and the app says so.
+    await page.locator('[data-testid="tab-profile"]').click();
+    await page.locator('[data-testid="profile-form"]').waitFor();
+    expect(await page.locator('[data-testid="phone"]').innerText()).toBe(phone);
+    await shot(page, 'profile-mobile-dark');
+    await page.locator('[data-testid="delete"]').click();
+    await page.locator('[data-testid="delete-confirm"]').click();
+    await page.getByText('удалены', { exact: false }).waitFor({ timeout: 15_000 });
+    expect(await shop.api.members.get(member.id)).toMatchObject({ name: null, blocked: true });
+    expect(await page.evaluate<number>('localStorage.length')).toBe(0); // nothing of the session is left behind
     await context.close();
   });
 });
