@@ -15,6 +15,7 @@ import {
   type MemberRef,
   type NewLedgerTransaction,
   type NewLot,
+  type Repositories,
 } from '../core/index.js';
 import type { AppDeps } from './deps.js';
 import { checkIdempotencyKey, once } from './idempotency.js';
@@ -28,6 +29,8 @@ export interface AdjustPointsInput {
   reason: string;
   actor?: Actor;
   idempotencyKey?: string | null | undefined;
+  /** Runs in the adjustment's transaction with the member locked, before the write (staff limits, audit). */
+  guard?: ((repos: Repositories, a: { memberId: string; points: number; at: Date }) => Promise<void>) | undefined;
 }
 
 export interface AdjustmentResult {
@@ -54,6 +57,7 @@ export async function adjustPoints(deps: AppDeps, input: AdjustPointsInput): Pro
     once(repos, input.businessId, key, 'adjust', { member: input.member, points: input.points, reason }, now, async () => {
       // A write-off may also hit a blocked member (e.g. to correct an abuse); an accrual may not.
       const { business, member, lots, totalSpent } = await lockMember(repos, input.businessId, input.member, now, { allowBlocked: input.points < 0, tierAt: now });
+      if (input.guard) await input.guard(repos, { memberId: member.id, points: input.points, at: now });
       const id = deps.newId();
       const base = { id, businessId: business.id, memberId: member.id, type: 'adjust' as const, points: input.points, reason, actor, purchaseId: null, createdAt: now, meta: {} };
       let tx: NewLedgerTransaction;

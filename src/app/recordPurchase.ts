@@ -19,6 +19,7 @@ import {
   type PurchaseItem,
   type ClaimRequest,
   type LockedMemberRecord,
+  type Repositories,
   isWhole,
   MAX_AMOUNT,
 } from '../core/index.js';
@@ -41,7 +42,14 @@ export interface RecordPurchaseInput {
   items?: PurchaseItem[] | null | undefined;
   actor?: Actor;
   idempotencyKey?: string | null | undefined;
+  /**
+   * Runs inside the purchase's transaction, with the member locked, once the points are known and before anything is
+   * written: staff limits are checked (and may refuse) and the audit entry is written here. Not run on a replay.
+   */
+  guard?: PurchaseGuard | undefined;
 }
+
+export type PurchaseGuard = (repos: Repositories, p: { memberId: string; purchaseId: string; amount: number; earnedPoints: number; redeemedPoints: number; at: Date }) => Promise<void>;
 
 export interface PurchaseResult {
   purchaseId: string;
@@ -146,6 +154,7 @@ export async function recordPurchase(deps: AppDeps, input: RecordPurchaseInput):
         transactions.push({ ...common, id, type: 'earn', points: earnLot.amount, balanceAfter: balance, reason: 'Purchase', newLots: [earnLot], debits: [], postings: credits([earnLot], 'issued') });
         events.push({ businessId: business.id, type: 'points.earned', payload: { memberId: member.id, purchaseId, transactionId: id, points: earnLot.amount, balance } });
       }
+      if (input.guard) await input.guard(repos, { memberId: member.id, purchaseId, amount: quote.amount, earnedPoints: quote.earnPoints, redeemedPoints: quote.redeemPoints, at: now });
       // The friend's first purchase rewards a referral (the inviter is credited here, the friend with this write).
       const referral = await rewardReferral(repos, deps, business, member, state, now, purchaseId);
       if (referral.friendTransaction) {

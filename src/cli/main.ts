@@ -139,6 +139,19 @@ program
   );
 
 program
+  .command('staff')
+  .description('staff of a business')
+  .command('invite')
+  .description('print a one-time invitation (72 hours) for a staff member: the web link, and the staff bot link when one is connected')
+  .requiredOption('--business <id>', 'the business id')
+  .addOption(new Option('--role <role>', 'their role').choices(['owner', 'admin', 'manager', 'cashier']).makeOptionMandatory())
+  .requiredOption('--name <name>', 'their name')
+  .addOption(new Option('--json', 'print the result as JSON'))
+  .action(
+    action<{ business: string; role: string; name: string; json?: boolean }>(async (config, log, flags) => (await import('./commands/staff.js')).staffInviteCommand(config, log, flags)),
+  );
+
+program
   .command('demo')
   .description('fill the database with a demo coffee shop (members, purchases, redemptions, expiries)')
   .option('--json', 'print the summary as JSON')

@@ -28,6 +28,17 @@ export const ERROR_CODES = {
   invalid_sign_in: 'The sign-in link is not valid, was used already or has expired',
   invalid_code: 'The code is wrong or has expired; ask for a new one',
   too_many_codes: 'Too many codes asked for this phone; wait a little',
+  forbidden: 'Your role may not do this',
+  not_staff: 'This account is not staff of this business',
+  staff_not_found: 'No such staff member',
+  staff_blocked: 'This staff member is blocked',
+  invalid_credentials: 'Wrong e-mail or password',
+  invalid_invite: 'The invitation is not valid, was used already or has expired',
+  staff_exists: 'A staff member with this e-mail or Telegram account already exists',
+  staff_limit_exceeded: 'Over your limit of points; the owner has been told',
+  confirmation_required: 'A redemption without the customer\'s QR needs the code sent to the customer',
+  invalid_confirmation_code: 'The confirmation code is wrong or has expired',
+  too_many_attempts: 'Too many wrong codes; wait and ask for a new one',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,6 +7,7 @@ export * from './phone.js';
 export * from './cardNumber.js';
 export * from './program.js';
 export * from './customerSettings.js';
+export * from './staffRoles.js';
 export * from './tiers.js';
 export * from './earning.js';
 export * from './lots.js';

@@ -3,6 +3,7 @@ import type { Actor, NewLedgerTransaction } from './ledger.js';
 import type { Minor, Points } from './money.js';
 import type { ClaimedWebhookDelivery, Webhook, WebhookAttemptOutcome, WebhookDeliverySummary } from './records.js';
 import type { BotConnection, BotRole, Business, Consent, Location, Member, MemberLot, OutboxEvent, Purchase, PurchaseItem, Refund } from './records.js';
+import type { AuditEntry, StaffInvite, StaffMember } from './records.js';
 
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
@@ -238,12 +239,42 @@ export interface TelegramGateway {
   getMe(token: string): Promise<{ id: number; username: string; firstName: string } | null>;
 }
 
+export interface StaffRepository {
+  /** Inserts unless the e-mail or Telegram account is already staff of the business. */
+  insert(s: StaffMember): Promise<'ok' | 'taken'>;
+  get(businessId: string, id: string): Promise<StaffMember | null>;
+  /** Locks the staff row until the transaction ends (limits are checked and spent under it). */
+  lock(businessId: string, id: string): Promise<StaffMember | null>;
+  findByEmail(businessId: string, email: string): Promise<StaffMember | null>;
+  findByTelegram(businessId: string, telegramUserId: number): Promise<StaffMember | null>;
+  list(businessId: string): Promise<StaffMember[]>;
+  /** Saves name, role, locations, limits, status, credentials and the Telegram account. */
+  update(s: StaffMember): Promise<void>;
+  addInvite(tokenHash: string, invite: StaffInvite, createdAt: Date, expiresAt: Date): Promise<void>;
+  /** Marks a live invitation used (by `staffId`) and returns it; null when unknown, used or expired. */
+  useInvite(tokenHash: string, at: Date, staffId: string): Promise<StaffInvite | null>;
+  addSession(s: { secretHash: string; businessId: string; staffId: string; channel: string; device: string | null; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** The active staff member a live session belongs to. */
+  findSession(secretHash: string, at: Date): Promise<StaffMember | null>;
+  endSession(secretHash: string): Promise<void>;
+  endSessions(businessId: string, staffId: string): Promise<number>;
+  addAudit(e: AuditEntry): Promise<void>;
+  /** Points the staff member issued since `since` (from the audit log). */
+  issuedSince(businessId: string, staffId: string, since: Date): Promise<number>;
+  audit(businessId: string, q: { limit: number; beforeId?: number | null; staffId?: string | null; memberId?: string | null }): Promise<(AuditEntry & { id: number })[]>;
+  addRedeemCode(c: { id: string; businessId: string; memberId: string; staffId: string; codeHash: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** The member's newest unused, unexpired redemption code, locked. */
+  liveRedeemCode(businessId: string, memberId: string, at: Date): Promise<{ id: string; codeHash: string; attempts: number; createdAt: Date } | null>;
+  redeemCodeTried(businessId: string, id: string, outcome: 'wrong' | 'used', at: Date): Promise<void>;
+}
+
 export interface Repositories {
   businesses: BusinessRepository;
   apiKeys: ApiKeyRepository;
   bots: BotRepository;
   botSessions: BotSessionRepository;
   cardSessions: CardSessionRepository;
+  staff: StaffRepository;
   members: MemberRepository;
   lots: LotRepository;
   purchases: PurchaseRepository;

@@ -1,4 +1,5 @@
 // The shapes the domain reads and writes through its ports.
+import type { StaffLimits, StaffRole } from './staffRoles.js';
 import type { Lot } from './lots.js';
 import type { Minor, Points } from './money.js';
 import type { Program } from './program.js';
@@ -182,4 +183,43 @@ export interface BotConnection {
   /** Sent by Telegram with each webhook call (secret_token), so forged calls are refused. */
   webhookSecret: string;
   createdAt: Date;
+}
+
+export type StaffStatus = 'active' | 'blocked' | 'removed';
+
+export interface StaffMember {
+  id: string;
+  businessId: string;
+  name: string;
+  role: StaffRole;
+  locationIds: string[];
+  email: string | null;
+  passwordHash: string | null;
+  telegramUserId: number | null;
+  telegramUsername: string | null;
+  limits: StaffLimits;
+  status: StaffStatus;
+  createdAt: Date;
+}
+
+export interface StaffInvite {
+  businessId: string;
+  role: StaffRole;
+  name: string;
+  locationIds: string[];
+  createdBy: string | null;
+}
+
+export interface AuditEntry {
+  businessId: string;
+  at: Date;
+  staffId: string | null;
+  staffRole: string | null;
+  action: string;
+  memberId: string | null;
+  points: number | null;
+  issuedPoints: number;
+  amount: number | null;
+  channel: string;
+  details: Record<string, unknown>;
 }

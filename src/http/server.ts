@@ -8,6 +8,7 @@ import type { Logger } from '../config/logger.js';
 import { mountApi, type ApiOptions } from './api.js';
 import { mountCardApi, type CardApiOptions } from './card.js';
 import { mountCardStatic, type CardStaticOptions } from './cardStatic.js';
+import { mountStaffApi, type StaffApiOptions } from './staff.js';
 import { problem } from './problem.js';
 
 export interface HttpDeps {
@@ -20,6 +21,8 @@ export interface HttpDeps {
   telegram?: TelegramWebhooks;
   /** The card app's API: how sign-in codes are delivered, and the public card address for links. */
   card?: Omit<CardApiOptions, 'deps' | 'log'>;
+  /** The staff API's channels (redemption codes, owner alerts) and the cashier screen's address for invitations. */
+  staff?: Omit<StaffApiOptions, 'deps' | 'log'>;
   /** The built card app (web/card/dist), served at /card/. */
   cardApp?: CardStaticOptions;
 }
@@ -47,6 +50,14 @@ export function createHttpApp(deps: HttpDeps): Hono {
     mountApi(http, { ...deps.api, deps: deps.app, log: deps.log });
     const log = deps.log;
     const noChannel: CardApiOptions['codes'] = { send: async (to) => log.warn(`sign-in code for member ${to.member.id} not delivered: no delivery channel configured`) };
+    const staffDefaults: Omit<StaffApiOptions, 'deps' | 'log'> = {
+      cashierBase: '/cashier/',
+      till: {
+        codes: { send: async (to) => log.warn(`redemption code for member ${to.member.id} not delivered: no delivery channel configured`) },
+        alerts: { limitExceeded: async (_, staff, b) => log.warn(`staff ${staff.id} over the ${b.limit} limit (${b.action})`) },
+      },
+    };
+    mountStaffApi(http, { ...staffDefaults, ...deps.staff, deps: deps.app, log });
     mountCardApi(http, { linkBase: null, testClocks: deps.api.testClocks ?? null, ...deps.card, deps: deps.app, log, codes: deps.card?.codes ?? noChannel });
   }
   if (deps.cardApp) mountCardStatic(http, deps.cardApp);

@@ -55,6 +55,71 @@ export interface MembersTable {
   created_at: Timestamp;
 }
 
+export interface StaffTable {
+  business_id: string;
+  id: string;
+  name: string;
+  role: string;
+  location_ids: string[];
+  email: string | null;
+  password_hash: string | null;
+  telegram_user_id: number | null;
+  telegram_username: string | null;
+  limits: unknown;
+  status: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface StaffInvitesTable {
+  token_hash: string;
+  business_id: string;
+  role: string;
+  name: string;
+  location_ids: string[];
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  used_by: string | null;
+}
+
+export interface StaffSessionsTable {
+  secret_hash: string;
+  business_id: string;
+  staff_id: string;
+  channel: string;
+  device: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  business_id: string;
+  id: Generated<number>;
+  at: Timestamp;
+  staff_id: string | null;
+  staff_role: string | null;
+  action: string;
+  member_id: string | null;
+  points: number | null;
+  issued_points: Generated<number>;
+  amount: number | null;
+  channel: string;
+  details: unknown;
+}
+
+export interface RedeemCodesTable {
+  business_id: string;
+  id: string;
+  member_id: string;
+  staff_id: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface SignInCodesTable {
   business_id: string;
   member_id: string;
@@ -258,6 +323,11 @@ export interface Database {
   bot_sessions: BotSessionsTable;
   sign_in_tokens: SignInTokensTable;
   sign_in_codes: SignInCodesTable;
+  staff: StaffTable;
+  staff_invites: StaffInvitesTable;
+  staff_sessions: StaffSessionsTable;
+  audit_log: AuditLogTable;
+  redeem_codes: RedeemCodesTable;
   member_sessions: MemberSessionsTable;
   test_clocks: TestClocksTable;
   ledger_transactions: LedgerTransactionsTable;

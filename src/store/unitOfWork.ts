@@ -5,6 +5,7 @@ import type { Database } from './schema.js';
 import { apiKeyRepository, businessRepository } from './repositories/businesses.js';
 import { botRepository, botSessionRepository } from './repositories/bots.js';
 import { cardSessionRepository } from './repositories/cardSessions.js';
+import { staffRepository } from './repositories/staff.js';
 import { expiryRepository } from './repositories/expiry.js';
 import { idempotencyRepository, outboxRepository } from './repositories/idempotency.js';
 import { ledgerRepository, lotRepository } from './repositories/ledger.js';
@@ -19,6 +20,7 @@ export function repositories(db: Kysely<Database>): Repositories {
     bots: botRepository(db),
     botSessions: botSessionRepository(db),
     cardSessions: cardSessionRepository(db),
+    staff: staffRepository(db),
     members: memberRepository(db),
     lots: lotRepository(db),
     purchases: purchaseRepository(db),

@@ -29,6 +29,9 @@ export interface ApiHarness {
   checked: { count: number; failures: string[] };
   /** Card sign-in codes the server "sent" (the stand-in for the member's channel). */
   sentCodes: { businessId: string; memberId: string; code: string; link: string | null }[];
+  /** Redemption confirmation codes "sent" to members, and limit alerts "sent" to owners. */
+  redeemCodes: { businessId: string; memberId: string; code: string }[];
+  alerts: { businessId: string; staffId: string; limit: string; action: string }[];
   close(): Promise<void>;
 }
 
@@ -41,8 +44,18 @@ export async function startApi(opts: { rateLimit?: number; testClock?: boolean; 
   const log = process.env.KOPILKA_TEST_LOG ? createLogger('error') : silentLogger;
   const sentCodes: ApiHarness['sentCodes'] = [];
   const card = { codes: { send: async (to: { businessId: string; member: { id: string } }, m: { code: string; link: string | null }) => void sentCodes.push({ businessId: to.businessId, memberId: to.member.id, code: m.code, link: m.link }) }, linkBase: CARD_LINK_BASE, rateClock: () => t.clock.now().getTime() };
+  const redeemCodes: ApiHarness['redeemCodes'] = [];
+  const alerts: ApiHarness['alerts'] = [];
+  const staff = {
+    cashierBase: 'https://shop.test/cashier/',
+    rateClock: () => t.clock.now().getTime(),
+    till: {
+      codes: { send: async (to: { businessId: string; member: { id: string } }, m: { code: string }) => void redeemCodes.push({ businessId: to.businessId, memberId: to.member.id, code: m.code }) },
+      alerts: { limitExceeded: async (businessId: string, s: { id: string }, b: { limit: string; action: string }) => void alerts.push({ businessId, staffId: s.id, limit: b.limit, action: b.action }) },
+    },
+  };
   const cardApp = opts.cardApp ? { distDir: path.resolve(import.meta.dirname, '../../web/card/dist') } : undefined;
-  const app = createHttpApp({ app: t.deps, db: t.db, log, card, ...(cardApp ? { cardApp } : {}), api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
+  const app = createHttpApp({ app: t.deps, db: t.db, log, card, staff, ...(cardApp ? { cardApp } : {}), api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: await freePort() });
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Json;
   const checker = openApiChecker(doc);
@@ -65,6 +78,8 @@ export async function startApi(opts: { rateLimit?: number; testClock?: boolean; 
     fetch: checkingFetch,
     checked,
     sentCodes,
+    redeemCodes,
+    alerts,
     client,
     async business(program = {}) {
       const { business, apiKey } = await createBusiness(t.deps, { name: 'API test shop', program });

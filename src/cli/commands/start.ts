@@ -5,6 +5,7 @@ import { expirePoints } from '../../app/expirePoints.js';
 import { IDEMPOTENCY_RETENTION_DAYS, purgeIdempotencyKeys } from '../../app/purgeIdempotencyKeys.js';
 import { baseUrlOf, type Config } from '../../config/config.js';
 import { signInCodeSender } from '../../notify/signInCodeSender.js';
+import { redeemCodeSender, staffAlerts } from '../../notify/staffChannels.js';
 import type { Logger } from '../../config/logger.js';
 import { createHttpApp, startHttpServer } from '../../http/server.js';
 import { startBotRunner } from '../../bots/runner.js';
@@ -54,9 +55,11 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
       codes: signInCodeSender(app.deps, { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' }),
       linkBase: `${baseUrlOf(config)}/card/`,
     };
+    const channels = { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' };
+    const staff = { cashierBase: `${baseUrlOf(config)}/cashier/`, till: { codes: redeemCodeSender(app.deps, channels), alerts: staffAlerts(app.deps, channels) } };
     const cardApp = { distDir: CARD_APP_DIST };
     if (!existsSync(path.join(CARD_APP_DIST, 'index.html'))) log.warn('the card app is not built: /card/ answers 503 until `npm run build:web` (npm start builds it)');
-    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp }), config);
+    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp, staff }), config);
   } catch (e) {
     await stopJobs();
     await app.close();

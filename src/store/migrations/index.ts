@@ -5,6 +5,7 @@ import * as m002 from './002_api.js';
 import * as m003 from './003_webhooks.js';
 import * as m004 from './004_telegram_members.js';
 import * as m005 from './005_card_app.js';
+import * as m006 from './006_staff.js';
 
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003_webhooks': m003,
   '004_telegram_members': m004,
   '005_card_app': m005,
+  '006_staff': m006,
 };

@@ -1,0 +1,203 @@
+// The typed client for the staff API (/api/staff): what the cashier screen (and later the admin panel) calls.
+// Plain fetch, no dependencies. The server builds exactly these shapes (src/app/staff*.ts).
+
+export type StaffRole = 'owner' | 'admin' | 'manager' | 'cashier';
+
+/** What a role may do; the server's table is src/core/staffRoles.ts (docs/STAFF.md). */
+export type StaffAction =
+  | 'till.earn'
+  | 'till.redeem'
+  | 'member.lookup'
+  | 'member.search'
+  | 'member.history'
+  | 'points.adjust'
+  | 'points.bulk'
+  | 'report.today'
+  | 'report.export'
+  | 'audit.read'
+  | 'settings.change'
+  | 'staff.manage'
+  | 'broadcast.send'
+  | 'owner.transfer';
+
+export interface StaffLimits {
+  /** Most points in one manual accrual or write-off; null = no limit. */
+  maxPointsPerOperation: number | null;
+  /** Most points this person may issue (purchases and accruals) per day in the business's time zone; null = no limit. */
+  maxPointsPerDay: number | null;
+  /** Points this person may issue per period of `days`; null = no budget. */
+  budget: { points: number; days: number } | null;
+}
+
+export interface StaffMe {
+  staff: { id: string; name: string; role: StaffRole; locationIds: string[]; email: string | null; telegramUsername: string | null };
+  business: { id: string; name: string; pointsName: string; currency: string; timezone: string };
+  permissions: StaffAction[];
+  limits: StaffLimits;
+  /** Points issued today and in the budget's period so far. */
+  issued: { today: number; budgetPeriod: number | null };
+}
+
+export interface StaffSession {
+  sessionToken: string;
+  expiresAt: string;
+}
+
+export type StaffSignIn =
+  /** Inside the staff bot's Mini App. */
+  | { botId: string; initData: string }
+  /** Shops without Telegram. */
+  | { businessId: string; email: string; password: string }
+  /** Accepting an invitation on the web: sets the e-mail and password of the new staff member. */
+  | { inviteToken: string; name: string; email: string; password: string };
+
+/** A member as the till sees them: enough to greet and charge, the phone masked. */
+export interface TillMember {
+  id: string;
+  cardNumber: string;
+  name: string | null;
+  /** e.g. "+7 ••• •••-45-67" */
+  phoneMasked: string;
+  tier: { id: string; name: string } | null;
+  balance: { available: number; pending: number };
+  blocked: boolean;
+}
+
+export interface TillTransaction {
+  id: string;
+  type: string;
+  points: number;
+  balanceAfter: number;
+  reason: string | null;
+  when: string;
+}
+
+export interface TillMemberDetails extends TillMember {
+  recent: TillTransaction[];
+}
+
+export type LookupQuery = { qrToken: string } | { phone: string } | { last4: string } | { card: string } | { q: string };
+
+export interface LookupResult {
+  /** How the member was found: a redemption needs the QR, or else a code sent to the member. */
+  identifiedBy: 'qr' | 'phone' | 'last4' | 'card' | 'name';
+  items: TillMember[];
+}
+
+export interface TillQuote {
+  memberId: string;
+  amount: number;
+  earnPoints: number;
+  /** The most points this purchase may be paid with (share limit and balance). */
+  maxRedeemPoints: number;
+  maxRedeemValue: number;
+  balance: { available: number; pending: number };
+}
+
+export interface TillOperation {
+  memberId: string;
+  /** Purchase amount in minor units. */
+  amount: number;
+  /** The QR token scanned from the customer's card, when that is how they were identified. */
+  qrToken?: string;
+}
+
+export interface TillRedeem extends TillOperation {
+  points: number | 'max';
+  /** The code sent to the member, when they were not identified by their QR. */
+  confirmationCode?: string;
+}
+
+export interface Receipt {
+  purchaseId: string;
+  memberId: string;
+  amount: number;
+  redeemedPoints: number;
+  redeemValue: number;
+  payableAmount: number;
+  earnedPoints: number;
+  balance: { available: number; pending: number };
+  occurredAt: string;
+}
+
+export interface StaffProblem {
+  status: number;
+  code: string;
+  title: string;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export class StaffApiError extends Error {
+  override readonly name = 'StaffApiError';
+  constructor(readonly status: number, readonly code: string, readonly problem: StaffProblem) {
+    super(problem.detail ?? problem.title);
+  }
+}
+
+export interface StaffClientOptions {
+  baseUrl?: string;
+  sessionToken?: string | null;
+  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+  /** Makes idempotency keys; default crypto.randomUUID. */
+  newKey?: () => string;
+}
+
+/** One operation at the till: the same key on every retry and double tap, so it happens once. */
+export interface WriteOptions {
+  idempotencyKey?: string;
+}
+
+export function createStaffClient(options: StaffClientOptions = {}) {
+  const base = `${options.baseUrl ?? ''}/api/staff`;
+  const doFetch = options.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
+  const newKey = options.newKey ?? (() => crypto.randomUUID());
+  let session = options.sessionToken ?? null;
+
+  async function call<T>(method: string, path: string, body?: unknown, key?: string): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (session) headers.authorization = `Bearer ${session}`;
+    if (key) headers['idempotency-key'] = key;
+    const res = await doFetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    const json: unknown = text ? JSON.parse(text) : null;
+    if (!res.ok) {
+      const p = (json ?? {}) as Partial<StaffProblem>;
+      throw new StaffApiError(res.status, p.code ?? 'http_error', { status: res.status, code: p.code ?? 'http_error', title: p.title ?? res.statusText, ...(p.detail ? { detail: p.detail } : {}), ...(p.errors ? { errors: p.errors } : {}) });
+    }
+    return json as T;
+  }
+  const query = (q: Record<string, string>) => new URLSearchParams(q).toString();
+
+  return {
+    get sessionToken() {
+      return session;
+    },
+    setSession(token: string | null) {
+      session = token;
+    },
+    async signIn(input: StaffSignIn): Promise<StaffSession> {
+      const s = await call<StaffSession>('POST', '/sessions', input);
+      session = s.sessionToken;
+      return s;
+    },
+    async signOut(): Promise<void> {
+      await call<void>('DELETE', '/sessions/current');
+      session = null;
+    },
+    me: () => call<StaffMe>('GET', '/me'),
+    lookup: (q: LookupQuery) => call<LookupResult>('GET', `/members?${query(q as Record<string, string>)}`),
+    member: (id: string) => call<TillMemberDetails>('GET', `/members/${encodeURIComponent(id)}`),
+    quote: (input: { memberId: string; amount: number }) => call<TillQuote>('POST', '/quotes', input),
+    earn: (input: TillOperation, o: WriteOptions = {}) => call<Receipt>('POST', '/earn', input, o.idempotencyKey ?? newKey()),
+    redeem: (input: TillRedeem, o: WriteOptions = {}) => call<Receipt>('POST', '/redeem', input, o.idempotencyKey ?? newKey()),
+    /** Sends a confirmation code to the member (for a redemption without their QR). */
+    requestRedeemCode: (input: { memberId: string }) => call<{ expiresAt: string }>('POST', '/redeem-codes', input),
+    adjust: (input: { memberId: string; points: number; reason: string }, o: WriteOptions = {}) =>
+      call<{ transactionId: string; balance: { available: number; pending: number } }>('POST', '/adjustments', input, o.idempotencyKey ?? newKey()),
+  };
+}
+
+export type StaffClient = ReturnType<typeof createStaffClient>;
