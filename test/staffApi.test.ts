@@ -53,11 +53,14 @@ describe('the role matrix', () => {
       audit: (c) => fetchJson(c, 'GET', '/audit'),
       'list staff': (c) => fetchJson(c, 'GET', '/staff'),
       'invite cashier': (c) => fetchJson(c, 'POST', '/staff/invites', { role: 'cashier', name: `New ${++n}` }),
+      today: (c) => fetchJson(c, 'GET', '/reports/today'),
+      'bonus to all': (c) => fetchJson(c, 'POST', '/bulk-accruals', { points: 1, reason: 'matrix' }, `bulk-${++n}`),
+      broadcast: (c) => fetchJson(c, 'POST', '/broadcasts', { text: 'Скидки!' }),
     };
     const allowed: Record<string, string[]> = {
       owner: Object.keys(actions),
       admin: Object.keys(actions),
-      manager: ['me', 'lookup by phone', 'search by name', 'member', 'quote', 'earn', 'redeem by QR', 'redeem code', 'adjust', 'audit'],
+      manager: ['me', 'lookup by phone', 'search by name', 'member', 'quote', 'earn', 'redeem by QR', 'redeem code', 'adjust', 'audit', 'today'],
       cashier: ['me', 'lookup by phone', 'member', 'quote', 'earn', 'redeem by QR', 'redeem code'],
     };
     for (const [role, who] of Object.entries(staff)) {
@@ -190,10 +193,30 @@ describe('the till', () => {
   });
 });
 
-async function fetchJson(c: StaffClient, method: string, path: string, body?: unknown): Promise<unknown> {
+describe('admin operations', () => {
+  it('totals today\'s purchases, gives every active member a bonus once per key, and queues a broadcast', async () => {
+    const { shop, member, staff } = await shopWithStaff();
+    const second = await shop.api.members.create({ phone: nextPhone() });
+    const blocked = await shop.api.members.create({ phone: nextPhone() });
+    await shop.api.members.update(blocked.id, { blocked: true });
+    await staff.cashier.client.earn({ memberId: member.id, amount: 500_00 });
+    expect(await fetchJson(staff.manager.client, 'GET', '/reports/today')).toMatchObject({ purchases: 1, amount: 500_00, earned: 25, redeemed: 0, newMembers: 3, currency: 'RUB' });
+    const bonus = { points: 40, reason: 'День рождения кофейни' };
+    expect(await fetchJson(staff.admin.client, 'POST', '/bulk-accruals', bonus, 'bday-1')).toEqual({ members: 2, points: 40 });
+    await fetchJson(staff.admin.client, 'POST', '/bulk-accruals', bonus, 'bday-1'); // a retry credits nobody twice
+    expect((await shop.api.members.get(second.id)).balance.available).toBe(1000 + 40);
+    expect((await shop.api.members.get(blocked.id)).balance.available).toBe(1000);
+    const queued = (await fetchJson(staff.admin.client, 'POST', '/broadcasts', { text: 'Новое меню!' })) as { id: string };
+    const events = await h.t.db.selectFrom('outbox_events').select(['type', 'payload']).where('business_id', '=', shop.id).where('type', '=', 'broadcast.requested').execute();
+    expect(events.map((e) => (e.payload as { id: string; text: string }))).toEqual([expect.objectContaining({ id: queued.id, text: 'Новое меню!' })]);
+    expect(await codeOf(fetchJson(staff.admin.client, 'POST', '/bulk-accruals', bonus))).toBe('idempotency_key_missing');
+  });
+});
+
+async function fetchJson(c: StaffClient, method: string, path: string, body?: unknown, key?: string): Promise<unknown> {
   const res = await fetch(`${h.url}/api/staff${path}`, {
     method,
-    headers: { authorization: `Bearer ${c.sessionToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${c.sessionToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(key ? { 'idempotency-key': key } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = res.status === 204 ? null : await res.json();

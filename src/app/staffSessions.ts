@@ -123,3 +123,14 @@ export async function endStaffSession(deps: AppDeps, sessionToken: string): Prom
   if (typeof sessionToken !== 'string' || sessionToken.length > 100) return;
   await deps.uow.run((repos) => repos.staff.endSession(hashSecret(sessionToken)));
 }
+
+/** The staff member tied to a Telegram account in this business (blocked ones too, so the bot can say so). */
+export async function staffByTelegram(deps: AppDeps, businessId: string, telegramUserId: number): Promise<StaffMember | null> {
+  return deps.uow.run((repos) => repos.staff.findByTelegram(businessId, telegramUserId));
+}
+
+/** /start <invitation> in the staff bot: the Telegram account becomes the invited staff member. */
+export async function acceptInviteFromTelegram(deps: AppDeps, input: { businessId: string; inviteToken: string; telegramUserId: number; username: string | null; name: string }): Promise<StaffMember> {
+  const name = input.name.trim().slice(0, 100);
+  return acceptInvite(deps, input.inviteToken, { name, email: null, passwordHash: null, telegramUserId: input.telegramUserId, telegramUsername: input.username }, 'telegram', input.businessId);
+}

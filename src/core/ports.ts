@@ -50,6 +50,8 @@ export interface MemberRepository {
   /** Gives the member an invite code unless they have one (or the code is taken); returns the code they now have, or null. */
   setReferralCode(businessId: string, memberId: string, code: string): Promise<string | null>;
   findByReferralCode(businessId: string, code: string): Promise<Member | null>;
+  /** Ids of members who are not blocked, in id order after `afterId`, a page at a time. */
+  activeIds(businessId: string, afterId: string | null, limit: number): Promise<string[]>;
   markReferralRewarded(businessId: string, memberId: string, at: Date): Promise<void>;
   /**
    * Erases the member's personal data (name, birthday, e-mail, answers, phone, Telegram account, invite code) and
@@ -95,7 +97,17 @@ export interface LotRepository {
 }
 
 /** Purchases and refunds are written by LedgerRepository.write, together with their points. */
+export interface DayTotals {
+  purchases: number;
+  amount: Minor;
+  earned: Points;
+  redeemed: Points;
+  newMembers: number;
+}
+
 export interface PurchaseRepository {
+  /** Purchases, their money and points, and new members, between two instants. */
+  totals(businessId: string, from: Date, to: Date): Promise<DayTotals>;
   get(businessId: string, id: string): Promise<Purchase | null>;
   findByExternalId(businessId: string, externalId: string): Promise<Purchase | null>;
   /** Purchases less their refunds since `since` (null: all time). */

@@ -4,6 +4,7 @@
 import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
+import { accrueToAll, requestBroadcast, todayTotals } from '../app/adminOps.js';
 import type { AppDeps } from '../app/deps.js';
 import { inviteStaff, listStaff, transferOwnership, updateStaff } from '../app/staff.js';
 import { acceptInviteWithPassword, authenticateStaff, endStaffSession, signInStaffWithPassword, signInStaffWithTelegram } from '../app/staffSessions.js';
@@ -59,6 +60,8 @@ const StaffChange = z.strictObject({
   status: z.enum(['active', 'blocked', 'removed']).optional(),
 });
 const Transfer = z.strictObject({ toStaffId: text(100) });
+const Bulk = z.strictObject({ points: z.number().int().min(1).max(1_000_000), reason: text(500) });
+const Broadcast = z.strictObject({ text: text(4000) });
 
 const FAILED_SIGN_INS_PER_SECOND = 2;
 
@@ -160,6 +163,17 @@ export function mountStaffApi(http: Hono, o: StaffApiOptions): void {
     const who = await caller(c);
     const input = await body(c, Adjust);
     return c.json(await tillAdjust(tillDeps, who, { ...input, idempotencyKey: key(c) }), 201);
+  });
+
+  api.get('/reports/today', async (c) => c.json(await todayTotals(o.deps, await caller(c))));
+  api.post('/bulk-accruals', async (c) => {
+    const who = await caller(c);
+    const input = await body(c, Bulk);
+    return c.json(await accrueToAll(o.deps, who, { ...input, idempotencyKey: key(c) }), 201);
+  });
+  api.post('/broadcasts', async (c) => {
+    const who = await caller(c);
+    return c.json(await requestBroadcast(o.deps, who, await body(c, Broadcast)), 202);
   });
 
   api.get('/staff', async (c) => c.json({ items: await listStaff(o.deps, await caller(c)) }));

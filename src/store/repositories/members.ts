@@ -126,6 +126,11 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
       const row = await db.selectFrom('members').select('referral_code').where('business_id', '=', businessId).where('id', '=', memberId).executeTakeFirst();
       return row?.referral_code ?? null;
     },
+    async activeIds(businessId, afterId, limit) {
+      let q = db.selectFrom('members').select('id').where('business_id', '=', businessId).where('blocked', '=', false);
+      if (afterId) q = q.where('id', '>', afterId);
+      return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
+    },
     async findByReferralCode(businessId, code) {
       const r = await base().where('business_id', '=', businessId).where('referral_code', '=', code).executeTakeFirst();
       return r ? toMember(r) : null;

@@ -5,6 +5,15 @@ import { toPurchase, toRefund } from './rows.js';
 
 export function purchaseRepository(db: Kysely<Database>): PurchaseRepository {
   return {
+    async totals(businessId, from, to) {
+      const r = await sql<{ purchases: number; amount: number; earned: number; redeemed: number; new_members: number }>`
+        select count(*)::int as purchases, coalesce(sum(amount), 0)::bigint as amount,
+               coalesce(sum(earned_points), 0)::bigint as earned, coalesce(sum(redeemed_points), 0)::bigint as redeemed,
+               (select count(*)::int from members m where m.business_id = ${businessId} and m.created_at >= ${from} and m.created_at < ${to}) as new_members
+          from purchases where business_id = ${businessId} and created_at >= ${from} and created_at < ${to}`.execute(db);
+      const row = r.rows[0];
+      return { purchases: Number(row?.purchases ?? 0), amount: Number(row?.amount ?? 0), earned: Number(row?.earned ?? 0), redeemed: Number(row?.redeemed ?? 0), newMembers: Number(row?.new_members ?? 0) };
+    },
     async get(businessId, id) {
       const row = await db.selectFrom('purchases').selectAll().where('business_id', '=', businessId).where('id', '=', id).executeTakeFirst();
       return row ? toPurchase(row) : null;
