@@ -115,6 +115,14 @@ describe('invitations and sessions', () => {
     await second.signOut();
     expect(await codeOf(second.me())).toBe('unauthorized');
     expect((await olya.me()).staff.name).toBe('Оля');
+    // Each device is a session of its own: list them, end another one (a lost phone).
+    const phone = createStaffClient({ baseUrl: h.url });
+    await phone.signIn({ businessId: shop.id, email: 'olya@shop.test', password: STAFF_PASSWORD });
+    const sessions = (await fetchJson(olya, 'GET', '/sessions')) as { items: { id: string; current: boolean; channel: string }[] };
+    expect(sessions.items.map((x) => x.current).sort()).toEqual([false, true]);
+    await fetchJson(olya, 'DELETE', `/sessions/${sessions.items.find((x) => !x.current)!.id}`);
+    expect(await codeOf(phone.me())).toBe('unauthorized');
+    expect(await codeOf(fetchJson(olya, 'DELETE', '/sessions/0000000000000000'))).toBe('staff_not_found');
   });
 });
 

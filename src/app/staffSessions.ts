@@ -134,3 +134,25 @@ export async function acceptInviteFromTelegram(deps: AppDeps, input: { businessI
   const name = input.name.trim().slice(0, 100);
   return acceptInvite(deps, input.inviteToken, { name, email: null, passwordHash: null, telegramUserId: input.telegramUserId, telegramUsername: input.username }, 'telegram', input.businessId);
 }
+
+export interface StaffDeviceSession {
+  id: string;
+  channel: string;
+  device: string | null;
+  createdAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+/** The caller's own signed-in devices. */
+export async function listStaffSessions(deps: AppDeps, c: { staff: StaffMember; token: string }): Promise<StaffDeviceSession[]> {
+  const current = hashSecret(c.token).slice(0, 16);
+  const rows = await deps.uow.run((repos) => repos.staff.sessions(c.staff.businessId, c.staff.id, deps.clock.now()));
+  return rows.map((r) => ({ id: r.id, channel: r.channel, device: r.device, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString(), current: r.id === current }));
+}
+
+/** Signs one of the caller's devices out (a lost phone, a shared till). */
+export async function revokeStaffSession(deps: AppDeps, c: { staff: StaffMember }, id: string): Promise<void> {
+  const ended = await deps.uow.run((repos) => repos.staff.endSessionById(c.staff.businessId, c.staff.id, id));
+  if (!ended) throw new DomainError('staff_not_found', 'No such session of yours');
+}

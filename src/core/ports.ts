@@ -270,6 +270,9 @@ export interface StaffRepository {
   findSession(secretHash: string, at: Date): Promise<StaffMember | null>;
   endSession(secretHash: string): Promise<void>;
   endSessions(businessId: string, staffId: string): Promise<number>;
+  /** The staff member's live sessions (id: a prefix of the secret's hash, safe to show). */
+  sessions(businessId: string, staffId: string, at: Date): Promise<{ id: string; channel: string; device: string | null; createdAt: Date; expiresAt: Date }[]>;
+  endSessionById(businessId: string, staffId: string, id: string): Promise<boolean>;
   addAudit(e: AuditEntry): Promise<void>;
   /** Points the staff member issued since `since` (from the audit log). */
   issuedSince(businessId: string, staffId: string, since: Date): Promise<number>;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { accrueToAll, requestBroadcast, todayTotals } from '../app/adminOps.js';
 import type { AppDeps } from '../app/deps.js';
 import { inviteStaff, listStaff, transferOwnership, updateStaff } from '../app/staff.js';
-import { acceptInviteWithPassword, authenticateStaff, endStaffSession, signInStaffWithPassword, signInStaffWithTelegram } from '../app/staffSessions.js';
+import { acceptInviteWithPassword, authenticateStaff, endStaffSession, listStaffSessions, revokeStaffSession, signInStaffWithPassword, signInStaffWithTelegram } from '../app/staffSessions.js';
 import { readAudit, requestRedeemCode, staffMe, tillAdjust, tillEarn, tillLookup, tillMember, tillQuote, tillRedeem, type TillDeps } from '../app/till.js';
 import type * as C from '../client/staff.js';
 import type { Logger } from '../config/logger.js';
@@ -126,6 +126,11 @@ export function mountStaffApi(http: Hono, o: StaffApiOptions): void {
   });
   api.delete('/sessions/current', async (c) => {
     await endStaffSession(o.deps, (await caller(c)).token);
+    return c.body(null, 204);
+  });
+  api.get('/sessions', async (c) => c.json({ items: await listStaffSessions(o.deps, await caller(c)) }));
+  api.delete('/sessions/:id', async (c) => {
+    await revokeStaffSession(o.deps, await caller(c), c.req.param('id'));
     return c.body(null, 204);
   });
   api.get('/me', async (c) => c.json(await staffMe(o.deps, await caller(c))));

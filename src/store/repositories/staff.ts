@@ -137,6 +137,27 @@ export function staffRepository(db: Kysely<Database>): StaffRepository {
       const r = await db.deleteFrom('staff_sessions').where('business_id', '=', businessId).where('staff_id', '=', staffId).executeTakeFirst();
       return Number(r.numDeletedRows);
     },
+    async sessions(businessId, staffId, at) {
+      const rows = await db
+        .selectFrom('staff_sessions')
+        .select(['secret_hash', 'channel', 'device', 'created_at', 'expires_at'])
+        .where('business_id', '=', businessId)
+        .where('staff_id', '=', staffId)
+        .where('expires_at', '>', at)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map((r) => ({ id: r.secret_hash.slice(0, 16), channel: r.channel, device: r.device, createdAt: r.created_at, expiresAt: r.expires_at }));
+    },
+    async endSessionById(businessId, staffId, id) {
+      if (!/^[0-9a-f]{16}$/.test(id)) return false;
+      const r = await db
+        .deleteFrom('staff_sessions')
+        .where('business_id', '=', businessId)
+        .where('staff_id', '=', staffId)
+        .where(sql<string>`left(secret_hash, 16)`, '=', id)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
     async addAudit(e) {
       await db
         .insertInto('audit_log')
