@@ -5,11 +5,19 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { issueQrToken } from '../src/app/qrTokens.js';
 import { createStaffClient, type StaffClient } from '../src/client/staff.js';
+import { connectBot } from '../src/app/bots.js';
+import { inviteStaff } from '../src/app/staff.js';
+import { acceptInviteFromTelegram } from '../src/app/staffSessions.js';
+import { signInitData } from '../src/app/telegramInitData.js';
+import { signTelegramLogin } from '../src/app/telegramLogin.js';
+import { telegramGateway } from '../src/bots/telegramGateway.js';
 import { useApi } from './support/apiServer.js';
+import { useTelegramApi } from './support/useTelegramApi.js';
 import { nextPhone } from './support/factories.js';
 import { STAFF_PASSWORD, aStaff } from './support/staff.js';
 
 const h = useApi();
+const tg = useTelegramApi();
 const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
 
 async function shopWithStaff() {
@@ -123,6 +131,31 @@ describe('invitations and sessions', () => {
     await fetchJson(olya, 'DELETE', `/sessions/${sessions.items.find((x) => !x.current)!.id}`);
     expect(await codeOf(phone.me())).toBe('unauthorized');
     expect(await codeOf(fetchJson(olya, 'DELETE', '/sessions/0000000000000000'))).toBe('staff_not_found');
+  });
+});
+
+describe('signing in with Telegram', () => {
+  it('the staff bot\'s Mini App (initData) and the Login Widget sign in staff tied to that Telegram account only', async () => {
+    const shop = await h.business();
+    const botToken = '7700000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+    tg.addBot({ token: botToken, username: 'staff_login_bot' });
+    const bot = await connectBot(h.t.deps, telegramGateway(tg.url), { businessId: shop.id, role: 'staff', token: botToken });
+    const { token } = await inviteStaff(h.t.deps, { cli: true }, { businessId: shop.id, role: 'cashier', name: 'Лиза' });
+    await acceptInviteFromTelegram(h.t.deps, { businessId: shop.id, inviteToken: token, telegramUserId: 71_001, username: 'liza', name: 'Лиза' });
+    const now = Math.floor(h.t.clock.now().getTime() / 1000);
+    const mini = createStaffClient({ baseUrl: h.url });
+    await mini.signIn({ botId: bot.id, initData: signInitData(botToken, { user: JSON.stringify({ id: 71_001, first_name: 'Лиза' }), auth_date: String(now) }) });
+    expect((await mini.me()).staff).toMatchObject({ name: 'Лиза', role: 'cashier', telegramUsername: 'liza' });
+    const web = createStaffClient({ baseUrl: h.url });
+    await web.signIn({ businessId: shop.id, telegramLogin: signTelegramLogin(botToken, { id: 71_001, first_name: 'Лиза', username: 'liza', auth_date: now }) });
+    expect((await web.me()).staff.name).toBe('Лиза');
+    h.t.clock.advance(1000);
+    const forged = { ...signTelegramLogin(botToken, { id: 71_001, first_name: 'Лиза', auth_date: now }), id: 71_002 };
+    expect(await codeOf(createStaffClient({ baseUrl: h.url }).signIn({ businessId: shop.id, telegramLogin: forged }))).toBe('invalid_init_data');
+    h.t.clock.advance(1000);
+    expect(await codeOf(createStaffClient({ baseUrl: h.url }).signIn({ businessId: shop.id, telegramLogin: signTelegramLogin(botToken, { id: 71_002, first_name: 'X', auth_date: now }) }))).toBe('not_staff');
+    h.t.clock.advance(1000);
+    expect(await codeOf(createStaffClient({ baseUrl: h.url }).signIn({ botId: bot.id, initData: signInitData('7700000009:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', { user: JSON.stringify({ id: 71_001 }), auth_date: String(now) }) }))).toBe('invalid_init_data');
   });
 });
 

@@ -8,6 +8,7 @@ import { UUID_RE } from './ids.js';
 import { loadBusiness } from './members.js';
 import { DUMMY_HASH, checkPassword, hashPassword, verifyPassword } from './passwords.js';
 import { verifyInitData } from './telegramInitData.js';
+import { verifyTelegramLogin, type TelegramLoginFields } from './telegramLogin.js';
 
 export const STAFF_SESSION_DAYS = 30;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -65,6 +66,16 @@ export async function signInStaffWithTelegram(deps: AppDeps, input: { botId: str
   if (!bot) throw new DomainError('invalid_init_data');
   const data = verifyInitData(bot.token, input.initData, deps.clock.now());
   const staff = await deps.uow.run((repos) => repos.staff.findByTelegram(bot.businessId, data.user.id));
+  return openSession(deps, usable(staff), 'telegram', input.device ?? null);
+}
+
+/** The Telegram Login Widget on the cashier screen's sign-in page, checked with the business's staff bot token. */
+export async function signInStaffWithTelegramLogin(deps: AppDeps, input: { businessId: string; telegramLogin: TelegramLoginFields; device?: string | null }): Promise<StaffSessionView> {
+  if (!UUID_RE.test(input.businessId)) throw new DomainError('invalid_init_data');
+  const bot = (await deps.uow.run((repos) => repos.bots.live(input.businessId))).find((b) => b.role === 'staff');
+  if (!bot) throw new DomainError('invalid_init_data', 'This business has no staff bot to log in with');
+  const user = verifyTelegramLogin(bot.token, input.telegramLogin, deps.clock.now());
+  const staff = await deps.uow.run((repos) => repos.staff.findByTelegram(bot.businessId, user.id));
   return openSession(deps, usable(staff), 'telegram', input.device ?? null);
 }
 

@@ -48,6 +48,8 @@ export type StaffSignIn =
   | { botId: string; initData: string }
   /** Shops without Telegram. */
   | { businessId: string; email: string; password: string }
+  /** The Telegram Login Widget's fields (checked with the business's staff bot token). */
+  | { businessId: string; telegramLogin: Record<string, string | number> }
   /** Accepting an invitation on the web: sets the e-mail and password of the new staff member. */
   | { inviteToken: string; name: string; email: string; password: string };
 

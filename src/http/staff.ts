@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { accrueToAll, requestBroadcast, todayTotals } from '../app/adminOps.js';
 import type { AppDeps } from '../app/deps.js';
 import { inviteStaff, listStaff, transferOwnership, updateStaff } from '../app/staff.js';
-import { acceptInviteWithPassword, authenticateStaff, endStaffSession, listStaffSessions, revokeStaffSession, signInStaffWithPassword, signInStaffWithTelegram } from '../app/staffSessions.js';
+import { acceptInviteWithPassword, authenticateStaff, endStaffSession, listStaffSessions, revokeStaffSession, signInStaffWithTelegramLogin, signInStaffWithPassword, signInStaffWithTelegram } from '../app/staffSessions.js';
 import { readAudit, requestRedeemCode, staffMe, tillAdjust, tillEarn, tillLookup, tillMember, tillQuote, tillRedeem, type TillDeps } from '../app/till.js';
 import type * as C from '../client/staff.js';
 import type { Logger } from '../config/logger.js';
@@ -34,6 +34,7 @@ const SignIn = z.union([
   z.strictObject({ botId: text(100), initData: text(8192) }),
   z.strictObject({ businessId: text(100), email: text(254), password: text(200) }),
   z.strictObject({ inviteToken: text(100), name: text(100), email: text(254), password: text(200) }),
+  z.strictObject({ businessId: text(100), telegramLogin: z.record(z.string().max(40), z.union([z.string().max(500), z.number()])) }),
 ]);
 const Quote = z.strictObject({ memberId: text(100), amount });
 const Earn = z.strictObject({ memberId: text(100), amount, qrToken: text(200).optional() });
@@ -116,6 +117,7 @@ export function mountStaffApi(http: Hono, o: StaffApiOptions): void {
       const s =
         'initData' in input ? await signInStaffWithTelegram(o.deps, { ...input, device })
         : 'inviteToken' in input ? await acceptInviteWithPassword(o.deps, { ...input, device })
+        : 'telegramLogin' in input ? await signInStaffWithTelegramLogin(o.deps, { ...input, device })
         : await signInStaffWithPassword(o.deps, { ...input, device });
       return c.json(s, 201);
     } catch (e) {
