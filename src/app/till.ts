@@ -254,10 +254,11 @@ export async function tillRedeem(
       if (live.attempts >= REDEEM_CODE_ATTEMPTS) return 'spent' as const;
       if (/^\d{4,6}$/.test(code) && timingSafeEqual(hashCode(live.id, code), Buffer.from(live.codeHash, 'hex'))) return live.id;
       await repos.staff.redeemCodeTried(businessId, live.id, 'wrong', now);
-      return live.attempts + 1 >= REDEEM_CODE_ATTEMPTS ? ('spent' as const) : ('wrong' as const);
+      return live.attempts + 1 >= REDEEM_CODE_ATTEMPTS ? ('spent' as const) : { left: REDEEM_CODE_ATTEMPTS - live.attempts - 1 };
     });
     if (outcome === 'spent') throw new DomainError('too_many_attempts', 'Too many wrong codes: ask for a new code in a minute');
-    if (outcome === 'none' || outcome === 'wrong') throw new DomainError('invalid_confirmation_code');
+    if (outcome === 'none') throw new DomainError('invalid_confirmation_code', 'No valid code: it has expired or was used; send a new one');
+    if (typeof outcome === 'object') throw new DomainError('invalid_confirmation_code', `The code is wrong: ${outcome.left} ${outcome.left === 1 ? 'try' : 'tries'} left`, { triesLeft: outcome.left });
     codeId = outcome;
   } else {
     throw new DomainError('confirmation_required');

@@ -1,7 +1,8 @@
-// Serves the built customer card app (web/card/dist, made by `npm run build:web`) under /card/.
+// Serves a built web app (Vite output, made by `npm run build:web`) under its prefix: the customer card app
+// (web/card/dist) at /card/ and the cashier screen (web/cashier/dist) at /cashier/.
 //   /card                      → 301 /card/ (query kept)
 //   /card/assets/<hashed file>  → cached for a year (immutable)
-//   /card/, any other page path → index.html, never cached (it names the current hashed assets)
+//   /card/, any other page path → index.html, never cached (it names the current hashed assets), with the app's CSP
 // Files are read once into memory (again when they change on disk) and gzipped there for clients that accept it.
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -12,6 +13,19 @@ import type { Context, Hono } from 'hono';
 export interface CardStaticOptions {
   /** The Vite output folder, e.g. <repo>/web/card/dist. */
   distDir: string;
+}
+
+export interface StaticAppOptions {
+  /** Where the app lives, without a trailing slash: '/card', '/cashier'. Must match the app's Vite `base`. */
+  prefix: string;
+  /** The Vite output folder, e.g. <repo>/web/cashier/dist. */
+  distDir: string;
+  /** The page's Content-Security-Policy (sent with index.html). */
+  csp: string;
+  /** Extra headers sent with index.html (e.g. Permissions-Policy). */
+  pageHeaders?: Record<string, string>;
+  /** How the 503 names the app when it is not built: 'card app'. */
+  name: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -39,8 +53,11 @@ const COMPRESSIBLE = /^(text\/|application\/(json|manifest\+json)|image\/svg\+xm
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const NO_CACHE = 'no-cache';
 // The page loads only its own files; logos may come from https: or data: URLs (the business's branding).
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
-const NOT_BUILT = 'card app not built: run npm run build:web\n';
+export const CARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+// The cashier screen: only its own files, plus the camera's stream (mediastream:, blob:) and photos of QR codes
+// (blob:, data:). The same policy is in the built index.html (web/cashier/vite.config.ts).
+export const CASHIER_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; worker-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
 interface Cached {
   mtimeMs: number;
@@ -51,7 +68,26 @@ interface Cached {
   type: string;
 }
 
+/** The customer card app (web/card/dist) at /card/. */
 export function mountCardStatic(http: Hono, opts: CardStaticOptions): void {
+  mountStaticApp(http, { prefix: '/card', distDir: opts.distDir, csp: CARD_CSP, name: 'card app' });
+}
+
+/** The cashier screen (web/cashier/dist) at /cashier/: its camera for QR codes on this site only. */
+export function mountCashierStatic(http: Hono, opts: CardStaticOptions): void {
+  mountStaticApp(http, {
+    prefix: '/cashier',
+    distDir: opts.distDir,
+    csp: CASHIER_CSP,
+    pageHeaders: { 'permissions-policy': 'camera=(self), microphone=(), geolocation=()' },
+    name: 'cashier screen',
+  });
+}
+
+export function mountStaticApp(http: Hono, opts: StaticAppOptions): void {
+  const prefix = opts.prefix.replace(/\/+$/, '');
+  if (!/^\/[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(prefix)) throw new Error(`bad static app prefix: ${opts.prefix}`);
+  const NOT_BUILT = `${opts.name} not built: run npm run build:web\n`;
   const dist = path.resolve(opts.distDir);
   const cache = new Map<string, Cached>();
 
@@ -107,18 +143,18 @@ export function mountCardStatic(http: Hono, opts: CardStaticOptions): void {
   async function index(c: Context): Promise<Response> {
     const file = await load('index.html');
     if (!file) return plain(503, NOT_BUILT);
-    return send(c, file, NO_CACHE, { 'content-security-policy': CSP, 'referrer-policy': 'no-referrer' });
+    return send(c, file, NO_CACHE, { ...opts.pageHeaders, 'content-security-policy': opts.csp, 'referrer-policy': 'no-referrer' });
   }
 
-  http.get('/card', (c) => {
+  http.get(prefix, (c) => {
     const q = new URL(c.req.url).search;
-    return c.redirect(`/card/${q}`, 301);
+    return c.redirect(`${prefix}/${q}`, 301);
   });
 
-  http.get('/card/*', async (c) => {
+  http.get(`${prefix}/*`, async (c) => {
     let rel: string;
     try {
-      rel = decodeURIComponent(c.req.path.slice('/card/'.length));
+      rel = decodeURIComponent(c.req.path.slice(prefix.length + 1));
     } catch {
       return plain(400, 'bad path\n');
     }

@@ -7,7 +7,7 @@ import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
 import { mountApi, type ApiOptions } from './api.js';
 import { mountCardApi, type CardApiOptions } from './card.js';
-import { mountCardStatic, type CardStaticOptions } from './cardStatic.js';
+import { mountCardStatic, mountCashierStatic, type CardStaticOptions } from './cardStatic.js';
 import { mountStaffApi, type StaffApiOptions } from './staff.js';
 import { problem } from './problem.js';
 
@@ -25,6 +25,8 @@ export interface HttpDeps {
   staff?: Omit<StaffApiOptions, 'deps' | 'log'>;
   /** The built card app (web/card/dist), served at /card/. */
   cardApp?: CardStaticOptions;
+  /** The built cashier screen (web/cashier/dist), served at /cashier/. */
+  cashierApp?: CardStaticOptions;
 }
 
 export interface TelegramWebhooks {
@@ -61,6 +63,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     mountCardApi(http, { linkBase: null, testClocks: deps.api.testClocks ?? null, ...deps.card, deps: deps.app, log, codes: deps.card?.codes ?? noChannel });
   }
   if (deps.cardApp) mountCardStatic(http, deps.cardApp);
+  if (deps.cashierApp) mountCashierStatic(http, deps.cashierApp);
   const telegram = deps.telegram;
   if (telegram) {
     // Only Telegram knows a bot's secret token; anything else is refused before the update is read.

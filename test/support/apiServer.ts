@@ -37,7 +37,7 @@ export interface ApiHarness {
 
 export const CARD_LINK_BASE = 'https://card.test/card/';
 
-export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number; /** serve the built card app at /card/ */ cardApp?: boolean } = {}): Promise<ApiHarness> {
+export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number; /** serve the built card app at /card/ and the cashier screen at /cashier/ */ cardApp?: boolean } = {}): Promise<ApiHarness> {
   const t = await openTestDatabase();
   const testClocks = opts.testClock ? await createTestClocks(t.deps, testClockStore(t.db)) : null;
   // KOPILKA_TEST_LOG=1 shows the server's errors.
@@ -55,7 +55,8 @@ export async function startApi(opts: { rateLimit?: number; testClock?: boolean; 
     },
   };
   const cardApp = opts.cardApp ? { distDir: path.resolve(import.meta.dirname, '../../web/card/dist') } : undefined;
-  const app = createHttpApp({ app: t.deps, db: t.db, log, card, staff, ...(cardApp ? { cardApp } : {}), api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
+  const cashierApp = opts.cardApp ? { distDir: path.resolve(import.meta.dirname, '../../web/cashier/dist') } : undefined;
+  const app = createHttpApp({ app: t.deps, db: t.db, log, card, staff, ...(cardApp ? { cardApp } : {}), ...(cashierApp ? { cashierApp } : {}), api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}) } });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: await freePort() });
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Json;
   const checker = openApiChecker(doc);
