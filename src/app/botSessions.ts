@@ -21,7 +21,14 @@ export async function getCustomerSession(deps: AppDeps, businessId: string, tele
 
 export async function setCustomerSession(deps: AppDeps, businessId: string, telegramUserId: number, session: CustomerSession | null): Promise<void> {
   const at = deps.clock.now();
-  await deps.uow.run((repos) => repos.botSessions.set(businessId, telegramUserId, session ? { ...session } : null, at));
+  // The staff bot of the same business keeps its own part of this row (`staff`): it stays whatever we write.
+  await deps.uow.run(async (repos) => {
+    const staff = (await repos.botSessions.get(businessId, telegramUserId))?.staff;
+    const next: Record<string, unknown> = { ...(session ?? {}) };
+    delete next.staff;
+    if (staff !== undefined) next.staff = staff;
+    await repos.botSessions.set(businessId, telegramUserId, Object.keys(next).length > 0 ? next : null, at);
+  });
 }
 
 /** The member tied to this Telegram account, with balance and tier; null before they join. */

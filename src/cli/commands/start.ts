@@ -17,6 +17,7 @@ import { openApp } from '../compose.js';
 
 /** The built card app, in the package (npm start builds it when its sources changed). */
 const CARD_APP_DIST = path.resolve(import.meta.dirname, '../../../web/card/dist');
+const CASHIER_APP_DIST = path.resolve(import.meta.dirname, '../../../web/cashier/dist');
 
 export async function startCommand(config: Config, log: Logger): Promise<void> {
   const app = await openApp(config, log, 'server');
@@ -42,7 +43,10 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
       if (n > 0) log.info(`forgot ${n} idempotency keys older than ${IDEMPOTENCY_RETENTION_DAYS} days`);
     },
   });
-  const bots = startBotRunner(app.deps, log, { apiRoot: config.telegramApiRoot, publicUrl: config.publicUrl });
+  // Redemption codes to members and limit alerts to owners: the same for the staff API and the staff bots.
+  const channels = { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' };
+  const till = { codes: redeemCodeSender(app.deps, channels), alerts: staffAlerts(app.deps, channels) };
+  const bots = startBotRunner(app.deps, log, { apiRoot: config.telegramApiRoot, publicUrl: config.publicUrl, till, cashierBaseUrl: baseUrlOf(config) });
   const stopJobs = async () => {
     await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop()]);
   };
@@ -55,11 +59,10 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
       codes: signInCodeSender(app.deps, { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' }),
       linkBase: `${baseUrlOf(config)}/card/`,
     };
-    const channels = { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' };
-    const staff = { cashierBase: `${baseUrlOf(config)}/cashier/`, till: { codes: redeemCodeSender(app.deps, channels), alerts: staffAlerts(app.deps, channels) } };
+    const staff = { cashierBase: `${baseUrlOf(config)}/cashier/`, till };
     const cardApp = { distDir: CARD_APP_DIST };
     if (!existsSync(path.join(CARD_APP_DIST, 'index.html'))) log.warn('the card app is not built: /card/ answers 503 until `npm run build:web` (npm start builds it)');
-    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp, staff }), config);
+    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp, cashierApp: { distDir: CASHIER_APP_DIST }, staff }), config);
   } catch (e) {
     await stopJobs();
     await app.close();
@@ -69,6 +72,7 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
   console.log(`Data: ${app.database.location}`);
   console.log(`API reference: ${http.url}/api/docs`);
   console.log(`Card app: ${http.url}/card/?b=<business id> (kopilka member link prints a sign-in link)`);
+  console.log(`Cashier screen: ${http.url}/cashier/?b=<business id> (kopilka staff invite makes the first owner)`);
   console.log('Press Ctrl-C to stop.');
 
   const signal = await nextSignal();
