@@ -292,6 +292,56 @@ describe('the till', () => {
   });
 });
 
+describe('the role matrix in the bot', () => {
+  it('gives each role exactly the commands the table allows; removed staff and other businesses\' staff get nothing', async () => {
+    const refused = (role: string) => `Ваша роль (${role}) не позволяет это сделать.`;
+    const names: Record<StaffRole, string> = { owner: 'владелец', admin: 'администратор', manager: 'менеджер', cashier: 'кассир' };
+    const actions: [string, (u: TelegramUser) => void, (m: BotMessage) => boolean][] = [
+      ['/today', (u) => u.sendCommand('/today'), (m) => m.text.startsWith('Итоги за')],
+      ['/bonus', (u) => u.sendCommand('/bonus', '5 Матрица'), (m) => m.text.startsWith('Начислить по 5')],
+      ['/invite', (u) => u.sendCommand('/invite'), (m) => m.text === 'Кого пригласить?'],
+      ['/broadcast', (u) => u.sendCommand('/broadcast', 'Привет'), (m) => m.text.startsWith('✅ Рассылка принята')],
+      ['search by name', (u) => u.sendText('Несуществующееимя'), (m) => m.text.startsWith('Клиент не найден')],
+    ];
+    const allowed: Record<StaffRole, string[]> = {
+      owner: ['/today', '/bonus', '/invite', '/broadcast', 'search by name'],
+      admin: ['/today', '/bonus', '/invite', '/broadcast', 'search by name'],
+      manager: ['/today', 'search by name'],
+      cashier: [],
+    };
+    for (const role of ['owner', 'admin', 'manager', 'cashier'] as StaffRole[]) {
+      const { u } = await join(role);
+      for (const [name, act, ok] of actions) {
+        const reply = u.waitForMessage();
+        act(u);
+        const m = await reply;
+        const got = ok(m) ? 'allowed' : m.text === refused(names[role]) || m.text.startsWith('Поиск по имени — для менеджеров') ? 'refused' : `unexpected: ${m.text}`;
+        expect(`${role} ${name}: ${got}`).toBe(`${role} ${name}: ${allowed[role].includes(name) ? 'allowed' : 'refused'}`);
+        u.sendCommand('/cancel');
+        await u.waitForMessage();
+      }
+    }
+    // Removed: the account is no longer staff (one refusal, then silence), whatever it sends.
+    const { u: gone, staffId } = await join('admin');
+    await t.db.updateTable('staff').set({ status: 'removed' }).where('id', '=', staffId).execute();
+    const first = gone.waitForMessage();
+    gone.sendCommand('/today');
+    expect((await first).text).toMatch(/для сотрудник/);
+    const before = gone.messages().length;
+    gone.sendCommand('/bonus', '5 x');
+    gone.sendText('1234');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(gone.messages().length).toBe(before);
+    // Another business's staff (same person, other shop) is a stranger here.
+    const other = await aBusiness(t.deps);
+    const { token } = await inviteStaff(t.deps, { cli: true }, { businessId: other.id, role: 'owner', name: 'Чужой' });
+    const stranger = aUser();
+    const reply = stranger.waitForMessage();
+    stranger.sendCommand('/start', token);
+    expect((await reply).text).toMatch(/приглашение|недействительно|invitation/i);
+  });
+});
+
 describe('admin commands', () => {
   it('/invite asks the role and name and replies with the Telegram and web links; the link works', async () => {
     const { u } = await join('admin');
@@ -327,7 +377,7 @@ describe('admin commands', () => {
     u.sendCommand('/broadcast', 'Скидка 20% в пятницу');
     await u.waitForMessage((x) => x.text.startsWith('✅ Рассылка принята'));
     const outbox = await t.db.selectFrom('outbox_events').select(['type', 'payload']).where('business_id', '=', businessId).where('type', '=', 'broadcast.requested').execute();
-    expect(outbox.map((o) => (o.payload as { text: string }).text)).toEqual(['Скидка 20% в пятницу']);
+    expect(outbox.map((o) => o.payload as { text: string; by: string }).filter((p) => p.by === staffId).map((p) => p.text)).toEqual(['Скидка 20% в пятницу']);
     expect((await auditOf(staffId)).map((a) => [a.action, a.channel])).toEqual([
       ['staff.joined', 'telegram'],
       ['points.bulk', 'telegram'],
