@@ -8,6 +8,7 @@ import { createStaffClient, type StaffClient } from '../src/client/staff.js';
 import { connectBot } from '../src/app/bots.js';
 import { inviteStaff } from '../src/app/staff.js';
 import { acceptInviteFromTelegram } from '../src/app/staffSessions.js';
+import { approveTelegramLogin } from '../src/app/staffTelegramLogin.js';
 import { signInitData } from '../src/app/telegramInitData.js';
 import { signTelegramLogin } from '../src/app/telegramLogin.js';
 import { telegramGateway } from '../src/bots/telegramGateway.js';
@@ -156,6 +157,38 @@ describe('signing in with Telegram', () => {
     expect(await codeOf(createStaffClient({ baseUrl: h.url }).signIn({ businessId: shop.id, telegramLogin: signTelegramLogin(botToken, { id: 71_002, first_name: 'X', auth_date: now }) }))).toBe('not_staff');
     h.t.clock.advance(1000);
     expect(await codeOf(createStaffClient({ baseUrl: h.url }).signIn({ botId: bot.id, initData: signInitData('7700000009:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', { user: JSON.stringify({ id: 71_001 }), auth_date: String(now) }) }))).toBe('invalid_init_data');
+  });
+});
+
+describe('"Log in with Telegram" through the staff bot', () => {
+  it('the page collects a session once, after the bot approves its code for active staff; nobody else approves', async () => {
+    const shop = await h.business();
+    const page = createStaffClient({ baseUrl: h.url });
+    expect(await page.business(shop.id)).toEqual({ id: shop.id, name: 'API test shop', staffBotUsername: null });
+    expect(await codeOf(page.startTelegramLogin({ businessId: shop.id }))).toBe('bot_not_found');
+    const botToken = '7700000002:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+    tg.addBot({ token: botToken, username: 'staff_weblogin_bot' });
+    await connectBot(h.t.deps, telegramGateway(tg.url), { businessId: shop.id, role: 'staff', token: botToken });
+    expect((await page.business(shop.id)).staffBotUsername).toBe('staff_weblogin_bot');
+    const { token } = await inviteStaff(h.t.deps, { cli: true }, { businessId: shop.id, role: 'manager', name: 'Маша' });
+    await acceptInviteFromTelegram(h.t.deps, { businessId: shop.id, inviteToken: token, telegramUserId: 72_001, username: 'masha', name: 'Маша' });
+
+    const login = await page.startTelegramLogin({ businessId: shop.id });
+    const code = /^https:\/\/t\.me\/staff_weblogin_bot\?start=login_([a-z0-9]{12})$/.exec(login.botLink)?.[1];
+    expect(code).toBeTruthy();
+    expect(await page.pollTelegramLogin(login.loginId)).toEqual({ status: 'pending' });
+    expect(await codeOf(approveTelegramLogin(h.t.deps, { businessId: shop.id, code: code!, telegramUserId: 72_999 }))).toBe('not_staff');
+    expect(await page.pollTelegramLogin(login.loginId)).toEqual({ status: 'pending' });
+    await approveTelegramLogin(h.t.deps, { businessId: shop.id, code: code!, telegramUserId: 72_001 });
+    expect(await codeOf(approveTelegramLogin(h.t.deps, { businessId: shop.id, code: code!, telegramUserId: 72_001 }))).toBe('invalid_sign_in');
+    expect(await page.pollTelegramLogin(login.loginId)).toMatchObject({ status: 'approved', sessionToken: expect.stringMatching(/^kss_/) });
+    expect((await page.me()).staff.name).toBe('Маша');
+    expect(await createStaffClient({ baseUrl: h.url }).pollTelegramLogin(login.loginId)).toEqual({ status: 'expired' }); // collected once
+    const late = await page.startTelegramLogin({ businessId: shop.id });
+    h.t.clock.advance(5 * 60_000 + 1000);
+    expect(await codeOf(approveTelegramLogin(h.t.deps, { businessId: shop.id, code: late.botLink.split('login_')[1]!, telegramUserId: 72_001 }))).toBe('invalid_sign_in');
+    expect(await page.pollTelegramLogin(late.loginId)).toEqual({ status: 'expired' });
+    expect(await codeOf(page.pollTelegramLogin('ktl_forged'))).toBe('invalid_sign_in');
   });
 });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBot } from '../src/app/bots.js';
 import { createMember } from '../src/app/createMember.js';
 import { inviteStaff, updateStaff } from '../src/app/staff.js';
+import { pollTelegramLogin, startTelegramLogin } from '../src/app/staffTelegramLogin.js';
 import type { TillDeps } from '../src/app/till.js';
 import { startBotRunner, type BotRunner } from '../src/bots/runner.js';
 import { createStaffBot } from '../src/bots/staffBot.js';
@@ -289,6 +290,26 @@ describe('the till', () => {
     ]);
     u.sendCommand('/today');
     expect(text(await u.waitForMessage((x) => x.text.startsWith('Итоги')))).toMatch(/^Итоги за \d\d\.\d\d\.\d{4}:\nПокупок: \d+ на [\d ,]+ ₽/);
+  });
+});
+
+describe('"Log in with Telegram" on the cashier screen', () => {
+  it('/start login_<code> from active staff approves the page\'s login; from a stranger it does not', async () => {
+    const { u } = await join('cashier');
+    const login = await startTelegramLogin(t.deps, { businessId });
+    const code = login.botLink.split('start=')[1]!;
+    const stranger = aUser();
+    const refusal = stranger.waitForMessage();
+    stranger.sendCommand('/start', code);
+    expect((await refusal).text).toMatch(/для сотрудник/);
+    expect(await pollTelegramLogin(t.deps, login.loginId, null)).toEqual({ status: 'pending' });
+    const ok = u.waitForMessage((m) => m.text.startsWith('✅ Вход подтверждён'));
+    u.sendCommand('/start', code);
+    await ok;
+    expect(await pollTelegramLogin(t.deps, login.loginId, null)).toMatchObject({ status: 'approved' });
+    const again = u.waitForMessage();
+    u.sendCommand('/start', code);
+    expect((await again).text).toMatch(/^Ссылка для входа недействительна/);
   });
 });
 

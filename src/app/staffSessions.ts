@@ -33,7 +33,7 @@ export function checkStaffName(name: unknown): string {
   return n;
 }
 
-async function openSession(deps: AppDeps, staff: StaffMember, channel: string, device: string | null): Promise<StaffSessionView> {
+export async function openSession(deps: AppDeps, staff: StaffMember, channel: string, device: string | null): Promise<StaffSessionView> {
   const sessionToken = newSecret('kss_', 32);
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + STAFF_SESSION_DAYS * 86_400_000);
@@ -44,7 +44,7 @@ async function openSession(deps: AppDeps, staff: StaffMember, channel: string, d
   return { sessionToken, expiresAt: expiresAt.toISOString() };
 }
 
-const usable = (s: StaffMember | null): StaffMember => {
+export const usable = (s: StaffMember | null): StaffMember => {
   if (!s || s.status === 'removed') throw new DomainError('not_staff');
   if (s.status === 'blocked') throw new DomainError('staff_blocked');
   return s;

@@ -122,6 +122,25 @@ export interface Receipt {
   occurredAt: string;
 }
 
+/** The sign-in page's view of the business, before anyone signs in. */
+export interface StaffBusiness {
+  id: string;
+  name: string;
+  /** The staff bot's @username, for "Log in with Telegram"; null when the business has none. */
+  staffBotUsername: string | null;
+}
+
+/** "Log in with Telegram": open `botLink`, press Start in the staff bot, and the page is signed in. */
+export interface TelegramLoginStart {
+  /** Secret: only this page may collect the session. */
+  loginId: string;
+  /** https://t.me/<staff bot>?start=login_<code> */
+  botLink: string;
+  expiresAt: string;
+}
+
+export type TelegramLoginState = { status: 'pending' } | { status: 'expired' } | ({ status: 'approved' } & StaffSession);
+
 export interface StaffProblem {
   status: number;
   code: string;
@@ -188,6 +207,14 @@ export function createStaffClient(options: StaffClientOptions = {}) {
     async signOut(): Promise<void> {
       await call<void>('DELETE', '/sessions/current');
       session = null;
+    },
+    business: (businessId: string) => call<StaffBusiness>('GET', `/businesses/${encodeURIComponent(businessId)}`),
+    startTelegramLogin: (input: { businessId: string }) => call<TelegramLoginStart>('POST', '/telegram-logins', input),
+    /** Asks whether the staff member pressed Start in the bot; on approval the session is kept by this client. */
+    async pollTelegramLogin(loginId: string): Promise<TelegramLoginState> {
+      const r = await call<TelegramLoginState>('POST', '/telegram-logins/poll', { loginId });
+      if (r.status === 'approved') session = r.sessionToken;
+      return r;
     },
     me: () => call<StaffMe>('GET', '/me'),
     lookup: (q: LookupQuery) => call<LookupResult>('GET', `/members?${query(q as Record<string, string>)}`),

@@ -277,6 +277,12 @@ export interface StaffRepository {
   /** Points the staff member issued since `since` (from the audit log). */
   issuedSince(businessId: string, staffId: string, since: Date): Promise<number>;
   audit(businessId: string, q: { limit: number; beforeId?: number | null; staffId?: string | null; memberId?: string | null }): Promise<(AuditEntry & { id: number })[]>;
+  addTelegramLogin(l: { businessId: string; code: string; secretHash: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** Approves a live, not yet approved login for the staff member; false when there is none. */
+  approveTelegramLogin(businessId: string, code: string, staffId: string, at: Date): Promise<boolean>;
+  /** The login a page holds, locked: its state and the approving staff member. */
+  telegramLoginBySecret(secretHash: string): Promise<{ businessId: string; staffId: string | null; expiresAt: Date; collectedAt: Date | null } | null>;
+  markTelegramLoginCollected(secretHash: string, at: Date): Promise<void>;
   addRedeemCode(c: { id: string; businessId: string; memberId: string; staffId: string; codeHash: string; createdAt: Date; expiresAt: Date }): Promise<void>;
   /** The member's newest unused, unexpired redemption code, locked. */
   liveRedeemCode(businessId: string, memberId: string, at: Date): Promise<{ id: string; codeHash: string; attempts: number; createdAt: Date } | null>;

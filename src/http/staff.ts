@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
 import { accrueToAll, requestBroadcast, todayTotals } from '../app/adminOps.js';
+import { pollTelegramLogin, staffBusiness, startTelegramLogin } from '../app/staffTelegramLogin.js';
 import type { AppDeps } from '../app/deps.js';
 import { inviteStaff, listStaff, transferOwnership, updateStaff } from '../app/staff.js';
 import { acceptInviteWithPassword, authenticateStaff, endStaffSession, listStaffSessions, revokeStaffSession, signInStaffWithTelegramLogin, signInStaffWithPassword, signInStaffWithTelegram } from '../app/staffSessions.js';
@@ -25,7 +26,10 @@ const proofs: [
   Same<Result<typeof tillQuote>, C.TillQuote>,
   Same<Result<typeof tillEarn>, C.Receipt>,
   Same<Result<typeof tillRedeem>, C.Receipt>,
-] = [true, true, true, true, true, true];
+  Same<Result<typeof staffBusiness>, C.StaffBusiness>,
+  Same<Result<typeof startTelegramLogin>, C.TelegramLoginStart>,
+  Same<Result<typeof pollTelegramLogin>, C.TelegramLoginState>,
+] = [true, true, true, true, true, true, true, true, true];
 void proofs;
 
 const text = (max: number) => z.string().min(1).max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL');
@@ -61,6 +65,8 @@ const StaffChange = z.strictObject({
   status: z.enum(['active', 'blocked', 'removed']).optional(),
 });
 const Transfer = z.strictObject({ toStaffId: text(100) });
+const LoginStart = z.strictObject({ businessId: text(100) });
+const LoginPoll = z.strictObject({ loginId: text(100) });
 const Bulk = z.strictObject({ points: z.number().int().min(1).max(1_000_000), reason: text(500) });
 const Broadcast = z.strictObject({ text: text(4000) });
 
@@ -78,6 +84,10 @@ export interface StaffApiOptions {
 export function mountStaffApi(http: Hono, o: StaffApiOptions): void {
   const api = new Hono();
   const failures = tokenBucket(FAILED_SIGN_INS_PER_SECOND, o.rateClock, 10);
+  const loginStarts = tokenBucket(10 / 60, o.rateClock, 10);
+  const limited = (wait: number | null) => {
+    if (wait !== null) throw new HttpError(429, 'rate_limited', 'Too many requests from this address; wait and retry', {}, { 'Retry-After': String(wait) });
+  };
   const tillDeps = { ...o.till, app: o.deps };
   const address = (c: Context) => {
     try {
@@ -109,6 +119,17 @@ export function mountStaffApi(http: Hono, o: StaffApiOptions): void {
     if (!/^[\x21-\x7e]{1,200}$/.test(k)) throw new HttpError(400, 'idempotency_key_missing', 'Send an Idempotency-Key header (one per operation, the same on every retry)');
     return k;
   };
+
+  api.get('/businesses/:id', async (c) => c.json(await staffBusiness(o.deps, c.req.param('id'))));
+  api.post('/telegram-logins', async (c) => {
+    const input = await body(c, LoginStart);
+    limited(loginStarts.take(address(c)));
+    return c.json(await startTelegramLogin(o.deps, input), 201);
+  });
+  api.post('/telegram-logins/poll', async (c) => {
+    const input = await body(c, LoginPoll);
+    return c.json(await pollTelegramLogin(o.deps, input.loginId, c.req.header('user-agent')?.slice(0, 200) ?? null));
+  });
 
   api.post('/sessions', async (c) => {
     const input = await body(c, SignIn);

@@ -108,6 +108,17 @@ export interface AuditLogTable {
   details: unknown;
 }
 
+export interface StaffTelegramLoginsTable {
+  business_id: string;
+  code: string;
+  secret_hash: string;
+  staff_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  approved_at: Timestamp | null;
+  collected_at: Timestamp | null;
+}
+
 export interface RedeemCodesTable {
   business_id: string;
   id: string;
@@ -328,6 +339,7 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   audit_log: AuditLogTable;
   redeem_codes: RedeemCodesTable;
+  staff_telegram_logins: StaffTelegramLoginsTable;
   member_sessions: MemberSessionsTable;
   test_clocks: TestClocksTable;
   ledger_transactions: LedgerTransactionsTable;

@@ -5,6 +5,7 @@ export const staffEn: StaffMessages = {
   refusal: 'Hello! This bot is for the staff of "{business}". If you work here, ask the owner for an invitation.',
   blocked: 'Your staff access at "{business}" is blocked. Please contact the owner.',
   joined: 'Welcome to the team of "{business}", {name}! Your role: {role}.',
+  loginApproved: '✅ Sign-in confirmed: go back to the cashier screen, it is opening.',
   welcomeBack: 'Hello, {name}! You are {role} at "{business}".',
   alreadyStaff: 'You are already staff of "{business}" ({role}): the invitation was not needed and is still unused.',
   role_owner: 'owner',

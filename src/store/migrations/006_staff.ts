@@ -72,6 +72,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger audit_log_append_only before update or delete on audit_log
       for each row execute function audit_log_append_only();
 
+    -- "Log in with Telegram" on the cashier screen: the page holds the secret, the staff bot approves the code.
+    create table staff_telegram_logins (
+      business_id uuid not null references businesses (id),
+      code text not null,
+      secret_hash text not null unique,
+      staff_id uuid,
+      created_at timestamptz not null,
+      expires_at timestamptz not null,
+      approved_at timestamptz,
+      collected_at timestamptz,
+      primary key (business_id, code)
+    );
+
     create table redeem_codes (
       business_id uuid not null,
       id uuid not null,

@@ -193,6 +193,35 @@ export function staffRepository(db: Kysely<Database>): StaffRepository {
       if (q.memberId) query = query.where('member_id', '=', q.memberId);
       return (await query.orderBy('id', 'desc').limit(q.limit).execute()).map(toAudit);
     },
+    async addTelegramLogin(l) {
+      await db
+        .insertInto('staff_telegram_logins')
+        .values({ business_id: l.businessId, code: l.code, secret_hash: l.secretHash, created_at: l.createdAt, expires_at: l.expiresAt })
+        .execute();
+    },
+    async approveTelegramLogin(businessId, code, staffId, at) {
+      const r = await db
+        .updateTable('staff_telegram_logins')
+        .set({ staff_id: staffId, approved_at: at })
+        .where('business_id', '=', businessId)
+        .where('code', '=', code)
+        .where('approved_at', 'is', null)
+        .where('expires_at', '>', at)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async telegramLoginBySecret(secretHash) {
+      const r = await db
+        .selectFrom('staff_telegram_logins')
+        .select(['business_id', 'staff_id', 'expires_at', 'collected_at'])
+        .where('secret_hash', '=', secretHash)
+        .forUpdate()
+        .executeTakeFirst();
+      return r ? { businessId: r.business_id, staffId: r.staff_id, expiresAt: r.expires_at, collectedAt: r.collected_at } : null;
+    },
+    async markTelegramLoginCollected(secretHash, at) {
+      await db.updateTable('staff_telegram_logins').set({ collected_at: at }).where('secret_hash', '=', secretHash).execute();
+    },
     async addRedeemCode(c) {
       await db
         .insertInto('redeem_codes')
