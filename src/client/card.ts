@@ -1,6 +1,8 @@
 // The typed client for the card app's own API (/api/card): what the customer's phone calls. Plain fetch, no
 // dependencies, so it stays tiny inside the card bundle. The server builds exactly these shapes (src/app/cardView.ts).
 
+import { sessionCall, type ApiProblem, type FetchLike } from './sessionCall.js';
+
 export interface CardBranding {
   /** https:// URL or data:image/… of the logo; null = the business name is shown instead. */
   logoUrl: string | null;
@@ -103,13 +105,7 @@ export type CardSignIn =
   | { botId: string; initData: string }
   | { businessId: string; phone: string; code: string };
 
-export interface CardProblem {
-  status: number;
-  code: string;
-  title: string;
-  detail?: string;
-  errors?: { path: string; message: string }[];
-}
+export type CardProblem = ApiProblem;
 
 export class CardApiError extends Error {
   override readonly name = 'CardApiError';
@@ -122,28 +118,13 @@ export interface CardClientOptions {
   /** '' in the browser (same origin), or e.g. http://127.0.0.1:3000 */
   baseUrl?: string;
   sessionToken?: string | null;
-  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+  fetch?: FetchLike;
 }
 
 export function createCardClient(options: CardClientOptions = {}) {
   const base = `${options.baseUrl ?? ''}/api/card`;
-  const doFetch = options.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
   let session = options.sessionToken ?? null;
-
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (session) headers.authorization = `Bearer ${session}`;
-    const res = await doFetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    const json: unknown = text ? JSON.parse(text) : null;
-    if (!res.ok) {
-      const p = (json ?? {}) as Partial<CardProblem>;
-      throw new CardApiError(res.status, p.code ?? 'http_error', { status: res.status, code: p.code ?? 'http_error', title: p.title ?? res.statusText, ...(p.detail ? { detail: p.detail } : {}), ...(p.errors ? { errors: p.errors } : {}) });
-    }
-    return json as T;
-  }
+  const call = sessionCall({ base, fetch: options.fetch, session: () => session, fail: (p) => new CardApiError(p.status, p.code, p) });
 
   return {
     get sessionToken() {

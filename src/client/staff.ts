@@ -1,6 +1,8 @@
 // The typed client for the staff API (/api/staff): what the cashier screen (and later the admin panel) calls.
 // Plain fetch, no dependencies. The server builds exactly these shapes (src/app/staff*.ts).
 
+import { sessionCall, type ApiProblem, type FetchLike } from './sessionCall.js';
+
 export type StaffRole = 'owner' | 'admin' | 'manager' | 'cashier';
 
 /** What a role may do; the server's table is src/core/staffRoles.ts (docs/STAFF.md). */
@@ -141,13 +143,7 @@ export interface TelegramLoginStart {
 
 export type TelegramLoginState = { status: 'pending' } | { status: 'expired' } | ({ status: 'approved' } & StaffSession);
 
-export interface StaffProblem {
-  status: number;
-  code: string;
-  title: string;
-  detail?: string;
-  errors?: { path: string; message: string }[];
-}
+export type StaffProblem = ApiProblem;
 
 export class StaffApiError extends Error {
   override readonly name = 'StaffApiError';
@@ -159,7 +155,7 @@ export class StaffApiError extends Error {
 export interface StaffClientOptions {
   baseUrl?: string;
   sessionToken?: string | null;
-  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+  fetch?: FetchLike;
   /** Makes idempotency keys; default crypto.randomUUID. */
   newKey?: () => string;
 }
@@ -171,25 +167,9 @@ export interface WriteOptions {
 
 export function createStaffClient(options: StaffClientOptions = {}) {
   const base = `${options.baseUrl ?? ''}/api/staff`;
-  const doFetch = options.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
   const newKey = options.newKey ?? (() => crypto.randomUUID());
   let session = options.sessionToken ?? null;
-
-  async function call<T>(method: string, path: string, body?: unknown, key?: string): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (session) headers.authorization = `Bearer ${session}`;
-    if (key) headers['idempotency-key'] = key;
-    const res = await doFetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    const json: unknown = text ? JSON.parse(text) : null;
-    if (!res.ok) {
-      const p = (json ?? {}) as Partial<StaffProblem>;
-      throw new StaffApiError(res.status, p.code ?? 'http_error', { status: res.status, code: p.code ?? 'http_error', title: p.title ?? res.statusText, ...(p.detail ? { detail: p.detail } : {}), ...(p.errors ? { errors: p.errors } : {}) });
-    }
-    return json as T;
-  }
+  const call = sessionCall({ base, fetch: options.fetch, session: () => session, fail: (p) => new StaffApiError(p.status, p.code, p) });
   const query = (q: Record<string, string>) => new URLSearchParams(q).toString();
 
   return {
