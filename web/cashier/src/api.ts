@@ -68,6 +68,7 @@ const MESSAGES: Record<string, MessageKey> = {
   idempotency_conflict: 'errIdempotencyConflict',
   unauthorized: 'errUnauthorized',
   business_not_found: 'errBusinessNotFound',
+  bot_not_found: 'errNoStaffBot',
   not_found: 'errNotFound',
 };
 

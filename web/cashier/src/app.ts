@@ -1,7 +1,8 @@
-// The app shell: how the cashier screen was opened (Telegram, invitation, stored session, e-mail and password), the
-// one me() after signing in, the header (business, staff member, sign-out) and the three screens: find the customer →
-// the member with the amount → the receipt. A 401 anywhere forgets the session and signs in again.
-import type { LookupResult, Receipt, StaffAction, StaffMe, StaffSession, StaffSignIn, TillMember } from '../../../src/client/staff.js';
+// The app shell: how the cashier screen was opened (Telegram, invitation, stored session, e-mail and password or "Log in
+// with Telegram" on the web), the one me() after signing in, the header (business, staff member, sign-out) and the
+// three screens: find the customer → the member with the amount → the receipt. A 401 anywhere forgets the session and
+// signs in again.
+import type { LookupResult, Receipt, StaffAction, StaffBusiness, StaffMe, StaffSession, StaffSignIn, TillMember } from '../../../src/client/staff.js';
 import { describe, isUnauthorized, makeClient, type Problem } from './api.js';
 import type { Ctx, FindOptions, Formats, Page } from './context.js';
 import { h, replace } from './dom.js';
@@ -33,6 +34,10 @@ class App {
   private inviteToken: string | null;
   private me: StaffMe | null = null;
   private page: Page | null = null;
+  /** Stops what a screen without the header left running (the sign-in page's polling). */
+  private bareCleanup: (() => void) | null = null;
+  /** The sign-in page's business(), asked once per business. */
+  private businessInfo: { id: string; info: Promise<StaffBusiness | null> } | null = null;
   private triedTelegram = false;
   private readonly telegram: TelegramLaunch | null;
 
@@ -105,21 +110,35 @@ class App {
     if (!this.businessId && !this.inviteToken && !this.telegram) {
       return this.showBare(messagePage({ title: t('linkIncompleteTitle'), text: t('linkIncompleteText') }));
     }
-    this.showBare(
-      signInPage({
-        client: this.client,
-        businessId: this.businessId,
-        inviteToken: this.inviteToken,
-        problem: extra.problem ?? null,
-        notice: extra.notice ?? null,
-        telegramSignIn: this.telegram && this.launch.botId ? () => this.signInTelegram() : null,
-        signedIn: (s, how) => {
-          if (how === 'invite') this.dropInvite();
-          void this.signedIn(s);
-        },
-        dropInvite: () => this.dropInvite(),
-      }),
-    );
+    const page = signInPage({
+      client: this.client,
+      businessId: this.businessId,
+      inviteToken: this.inviteToken,
+      problem: extra.problem ?? null,
+      notice: extra.notice ?? null,
+      telegramSignIn: this.telegram && this.launch.botId ? () => this.signInTelegram() : null,
+      business: this.businessForSignIn(),
+      signedIn: (s, how) => {
+        if (how === 'invite') this.dropInvite();
+        void this.signedIn(s);
+      },
+      dropInvite: () => this.dropInvite(),
+    });
+    this.showBare(page.el, page.cleanup);
+  }
+
+  /** The web sign-in page's business (its name, its staff bot): not inside Telegram, not for an invitation. */
+  private businessForSignIn(): Promise<StaffBusiness | null> | null {
+    const id = this.businessId;
+    if (!id || this.inviteToken || this.launch.telegram || this.telegram) return null;
+    if (this.businessInfo?.id !== id) {
+      const info = this.client.business(id).catch(() => {
+        if (this.businessInfo?.info === info) this.businessInfo = null; // asked again next time
+        return null;
+      });
+      this.businessInfo = { id, info };
+    }
+    return this.businessInfo.info;
   }
 
   private dropInvite(): void {
@@ -241,12 +260,15 @@ class App {
   private leavePage(): void {
     this.page?.cleanup?.();
     this.page = null;
+    this.bareCleanup?.();
+    this.bareCleanup = null;
   }
 
   /** A screen without the header: signing in, loading, a whole-screen problem. */
-  private showBare(el: HTMLElement): void {
+  private showBare(el: HTMLElement, cleanup?: () => void): void {
     this.leavePage();
     replace(this.root, h('main', { id: 'main', class: 'main' }, el));
+    this.bareCleanup = cleanup ?? null;
   }
 
   /** A bug must not leave a blank screen either. */

@@ -1,9 +1,11 @@
-// Signing in at the till: e-mail and password (shops without Telegram), or accepting an invitation (name, e-mail and
-// a new password). Inside the staff bot's Mini App sign-in is by Telegram (app.ts); this page then offers it again.
-import type { StaffClient, StaffSession, StaffSignIn } from '../../../../src/client/staff.js';
-import { describe, type Problem } from '../api.js';
-import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
+// Signing in at the till: e-mail and password (shops without Telegram), "Log in with Telegram" through the business's
+// staff bot (the web page, when the business has one), or accepting an invitation (name, e-mail and a new password).
+// Inside the staff bot's Mini App sign-in is by Telegram (app.ts); this page then offers it again.
+import type { StaffBusiness, StaffClient, StaffSession, StaffSignIn, TelegramLoginState } from '../../../../src/client/staff.js';
+import { describe, isApiError, makeClient, type Problem } from '../api.js';
+import type { Page } from '../context.js';
+import { h, replace, type Child } from '../dom.js';
+import { t, type MessageKey } from '../i18n.js';
 import { problemBlock } from './status.js';
 
 export const MIN_PASSWORD = 10;
@@ -18,26 +20,121 @@ export interface SignInOptions {
   notice?: string | null;
   /** Present inside Telegram: signs in with initData again. */
   telegramSignIn?: (() => void) | null;
-  signedIn(session: StaffSession, how: 'password' | 'invite'): void;
+  /** The web page (not Telegram, not an invitation): the business's name and staff bot, null when unknown. */
+  business?: Promise<StaffBusiness | null> | null;
+  signedIn(session: StaffSession, how: 'password' | 'invite' | 'telegram'): void;
   /** The invitation was refused or set aside: forget it. */
   dropInvite(): void;
 }
 
-export function signInPage(o: SignInOptions): HTMLElement {
+export function signInPage(o: SignInOptions): Page {
   const body = h('div');
+  const head = h('div', { class: 'signin-head' }, h('h1', null, o.inviteToken ? t('inviteTitle') : t('signInTitle')));
+  const telegram = h('div', { class: 'tg-login' });
   const el = h(
     'div',
     { class: 'page signin' },
-    h('h1', null, o.inviteToken ? t('inviteTitle') : t('signInTitle')),
+    head,
     o.notice ? h('p', { class: 'hint', role: 'status', 'data-testid': 'notice' }, o.notice) : null,
     o.problem ? problemBlock(o.problem) : null,
     o.telegramSignIn ? h('button', { type: 'button', class: 'btn wide', onclick: o.telegramSignIn, 'data-testid': 'signin-telegram' }, t('signInTelegram')) : null,
+    telegram,
     body,
   );
+  let left = false;
+  let stopLogin = () => {};
+  const businessId = o.businessId;
   if (o.inviteToken) inviteForm(o, o.inviteToken, body);
-  else if (o.businessId) passwordForm(o, o.businessId, body);
-  else if (!o.telegramSignIn) replace(body, h('p', { class: 'hint' }, t('linkIncompleteText')));
-  return el;
+  else if (businessId) {
+    passwordForm(o, businessId, body);
+    void o.business?.then((b) => {
+      if (left || !b) return;
+      replace(head, h('h1', { 'data-testid': 'signin-business' }, b.name), h('p', { class: 'hint' }, t('signInTitle')));
+      document.title = `${b.name} · ${t('appTitle')}`;
+      if (b.staffBotUsername) stopLogin = telegramLogin(o, businessId, b.staffBotUsername, telegram);
+    });
+  } else if (!o.telegramSignIn) replace(body, h('p', { class: 'hint' }, t('linkIncompleteText')));
+  return {
+    el,
+    cleanup: () => {
+      left = true;
+      stopLogin();
+    },
+  };
+}
+
+const POLL_MS = 1500;
+
+/**
+ * "Log in with Telegram" without Telegram's widget: ask for a login, open the staff bot's link (t.me/<bot>?start=
+ * login_<code>), and ask every 1.5 s whether the staff member pressed Start there. Returns what stops the asking.
+ */
+function telegramLogin(o: SignInOptions, businessId: string, bot: string, box: HTMLElement): () => void {
+  // Its own client: an answer that arrives after the page was left never changes the session of the app's client.
+  const client = makeClient(null);
+  const or = h('p', { class: 'hint' }, t('telegramLoginOr'));
+  let run = 0; // every start and stop begins a new run; answers that belong to an older one are dropped
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stop = () => {
+    run++;
+    clearTimeout(timer);
+  };
+  const idle = (label: MessageKey = 'telegramLogin', ...above: Child[]) =>
+    replace(box, ...above, h('button', { type: 'button', class: 'btn wide big', 'data-testid': 'signin-telegram-login', onclick: () => void start() }, t(label)), or);
+  const failed = (e: unknown) => idle('telegramLogin', problemBlock(describe(e)));
+
+  async function start(): Promise<void> {
+    stop();
+    const mine = run;
+    replace(box, h('button', { type: 'button', class: 'btn wide big', disabled: true }, t('signingIn')), or);
+    let login;
+    try {
+      login = await client.startTelegramLogin({ businessId });
+    } catch (e) {
+      if (mine === run) failed(e);
+      return;
+    }
+    if (mine !== run) return;
+    const { loginId, botLink } = login;
+    window.open(botLink, '_blank', 'noopener');
+    replace(
+      box,
+      h(
+        'div',
+        { class: 'panel', 'data-testid': 'telegram-login-waiting' },
+        h('p', null, t('telegramLoginHint', { username: bot })),
+        h('a', { class: 'btn wide', href: botLink, target: '_blank', rel: 'noopener', 'data-testid': 'telegram-login-link' }, t('telegramLoginOpen')),
+        h('p', { class: 'hint', role: 'status' }, t('telegramLoginWaiting')),
+        h('button', { type: 'button', class: 'link', onclick: () => (stop(), idle()) }, t('cancel')),
+      ),
+      or,
+    );
+    const poll = async (): Promise<void> => {
+      let state: TelegramLoginState | null = null;
+      try {
+        state = await client.pollTelegramLogin(loginId);
+      } catch (e) {
+        if (mine !== run) return;
+        // The login is unknown to the server (used, or gone): like an expired one. No network: ask again.
+        if (isApiError(e, 'invalid_sign_in')) state = { status: 'expired' };
+        else if (!describe(e).retry) return (stop(), failed(e));
+      }
+      if (mine !== run) return;
+      if (state?.status === 'approved') {
+        stop();
+        return o.signedIn({ sessionToken: state.sessionToken, expiresAt: state.expiresAt }, 'telegram');
+      }
+      if (state?.status === 'expired') {
+        stop();
+        return idle('telegramLoginAgain', h('p', { class: 'problem', role: 'alert', 'data-testid': 'telegram-login-expired' }, t('telegramLoginExpired')));
+      }
+      timer = setTimeout(() => void poll(), POLL_MS);
+    };
+    timer = setTimeout(() => void poll(), POLL_MS);
+  }
+
+  idle();
+  return stop;
 }
 
 function field(id: string, label: string, input: HTMLInputElement, hint?: string): HTMLElement {
