@@ -38,7 +38,7 @@ function vite() {
 
 for (const app of APPS) {
   const built = path.join(root, app.dir, 'dist/index.html');
-  const sources = [`${app.dir}/src`, `${app.dir}/index.html`, `${app.dir}/vite.config.ts`, app.client].map((p) => path.join(root, p));
+  const sources = [`${app.dir}/src`, `${app.dir}/index.html`, `${app.dir}/vite.config.ts`, app.client, "web/shared", "src/client/sessionCall.ts"].map((p) => path.join(root, p));
   const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
   const changedAt = Math.max(...sources.map(newest));
   if (builtAt && builtAt >= changedAt) continue;

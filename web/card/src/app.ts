@@ -3,7 +3,7 @@
 import type { CardSession, CardSignIn, CardView } from '../../../src/client/card.js';
 import { describe, isUnauthorized, makeClient } from './api.js';
 import type { Page, PageContext } from './context.js';
-import { h, icon, replace } from './dom.js';
+import { h, icon, replace } from '../../shared/dom.js';
 import { locale, setLanguage, setPointsName, t, type MessageKey } from './i18n.js';
 import { parseHash, parseLaunch, pickLanguage, routeOf, type Launch, type Route, type TelegramLaunch } from './launch.js';
 import { cardPage } from './pages/card.js';

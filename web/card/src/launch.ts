@@ -3,6 +3,7 @@
 //   /card/?b=<business>&bot=<bot>#tgWebAppData=…&tgWebAppThemeParams=…&tgWebAppVersion=…&tgWebAppPlatform=…
 //                                                            a Telegram Mini App launch
 //   /card/?b=<business>#/history                             an ordinary visit, on a page
+import { isColor } from '../../shared/color.js';
 
 export type Route = 'card' | 'history' | 'info' | 'rewards' | 'profile';
 export const ROUTES: readonly Route[] = ['card', 'history', 'rewards', 'info', 'profile'];
@@ -31,12 +32,8 @@ export interface Launch {
   telegram: TelegramLaunch | null;
 }
 
-const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 const ID = /^[A-Za-z0-9_-]{1,100}$/;
 
-export function isColor(value: unknown): value is string {
-  return typeof value === 'string' && COLOR.test(value);
-}
 
 /** Splits a location hash into its page path and parameters, the way Telegram's own web-app script does. */
 export function parseHash(hash: string): { path: string; params: URLSearchParams } {
@@ -135,3 +132,5 @@ function safeDecode(s: string): string {
     return s;
   }
 }
+
+export { isColor };

@@ -2,7 +2,7 @@
 // size): events go out through TelegramWebviewProxy (mobile and desktop apps) or postMessage to the parent frame
 // (Telegram Web); theme changes come back through window.Telegram.WebView.receiveEvent or a message. Every call is
 // guarded: outside Telegram nothing happens and nothing throws.
-import { isDark } from './color.js';
+import { isDark } from '../../shared/color.js';
 import { isColor, parseThemeParams, themeVariable } from './launch.js';
 
 interface TelegramWindow {

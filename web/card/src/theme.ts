@@ -1,7 +1,7 @@
 // The business's branding as CSS variables: the card keeps its brand colours in Telegram too; the page around it
 // follows prefers-color-scheme, or Telegram's theme inside Telegram (telegram.ts).
 import type { CardBranding } from '../../../src/client/card.js';
-import { textColorOn } from './color.js';
+import { textColorOn } from '../../shared/color.js';
 import { isColor } from './launch.js';
 
 export function applyBranding(branding: CardBranding | null | undefined, businessName: string): void {

@@ -5,7 +5,7 @@
 import type { LookupResult, Receipt, StaffAction, StaffBusiness, StaffMe, StaffSession, StaffSignIn, TillMember } from '../../../src/client/staff.js';
 import { describe, isUnauthorized, makeClient, type Problem } from './api.js';
 import type { Ctx, FindOptions, Formats, Page } from './context.js';
-import { h, replace } from './dom.js';
+import { h, replace } from '../../shared/dom.js';
 import { currencyDigits, decimalSeparator, formatDateTime, formatMoney, formatNumber, formatSignedPoints } from './format.js';
 import { locale, setLanguage, setPointsName, t, type MessageKey } from './i18n.js';
 import { parseLaunch, pickLanguage, type Launch, type TelegramLaunch } from './launch.js';

@@ -3,6 +3,7 @@
 //   /cashier/?b=<business>#invite=<token>                      accepting an invitation (name, e-mail, password)
 //   /cashier/?b=<business>&bot=<bot>#tgWebAppData=…&tgWebAppThemeParams=…&tgWebAppVersion=…&tgWebAppPlatform=…
 //                                                              the staff bot's Telegram Mini App
+import { isColor } from '../../shared/color.js';
 
 export interface TelegramUser {
   id: number | null;
@@ -26,13 +27,9 @@ export interface Launch {
   telegram: TelegramLaunch | null;
 }
 
-const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 const ID = /^[A-Za-z0-9_-]{1,100}$/;
 const TOKEN = /^[A-Za-z0-9_.~-]{1,500}$/;
 
-export function isColor(value: unknown): value is string {
-  return typeof value === 'string' && COLOR.test(value);
-}
 
 /** Splits a location hash into its page path and parameters, the way Telegram's own web-app script does. */
 export function parseHash(hash: string): { path: string; params: URLSearchParams } {
@@ -136,3 +133,5 @@ export function telegramCanScan(tg: Pick<TelegramLaunch, 'version' | 'platform'>
   if (!tg || !versionAtLeast(tg.version, '6.4')) return false;
   return /^(android|android_x|ios)$/.test(tg.platform ?? '');
 }
+
+export { isColor };

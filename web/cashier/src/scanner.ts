@@ -1,7 +1,7 @@
 // The camera scanner for browsers (outside Telegram's own scanner): a full-screen <video> from the back camera,
 // frames read with BarcodeDetector or jsQR (loaded only now), a front/back switch, the torch where the camera has one,
 // and plain words when the camera is refused or missing. Resolves with the first text `accept` takes, or null.
-import { h, replace } from './dom.js';
+import { h, replace } from '../../shared/dom.js';
 import { t } from './i18n.js';
 import { barcodeDetector, decodeWithJsQr, loadJsQr } from './qrDecode.js';
 

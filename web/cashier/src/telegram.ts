@@ -3,7 +3,7 @@
 // parent frame (Telegram Web); events come back through window.Telegram.WebView.receiveEvent or a message from the
 // parent. Used for the theme and for Telegram's own QR scanner. Every call is guarded: outside Telegram nothing
 // happens and nothing throws. (After web/card/src/telegram.ts.)
-import { isDark } from './color.js';
+import { isDark } from '../../shared/color.js';
 import { isColor, parseThemeParams, themeVariable } from './launch.js';
 
 type Listener = (eventData: unknown) => void;

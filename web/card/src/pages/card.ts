@@ -2,7 +2,7 @@
 // Everything here comes from the one me() answer; only the QR token is renewed (qr()) while the page is open.
 import { isUnauthorized } from '../api.js';
 import type { PageContext, Page } from '../context.js';
-import { h } from '../dom.js';
+import { h } from '../../../shared/dom.js';
 import { formatLastDay, formatMoney, formatNumber, formatPercent, tierProgress } from '../format.js';
 import { locale, t } from '../i18n.js';
 import { drawQr } from '../qrCanvas.js';

@@ -2,7 +2,7 @@
 import type { CardTransaction } from '../../../../src/client/card.js';
 import { describe, isUnauthorized } from '../api.js';
 import type { Page, PageContext } from '../context.js';
-import { h, replace } from '../dom.js';
+import { h, replace } from '../../../shared/dom.js';
 import { formatDateTime, formatNumber, formatSignedPoints } from '../format.js';
 import { locale, t, type MessageKey } from '../i18n.js';
 import { problemBlock } from './status.js';

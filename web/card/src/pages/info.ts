@@ -1,6 +1,6 @@
 // About the program: the business's own text (as plain text) and the rules in numbers.
 import type { Page, PageContext } from '../context.js';
-import { h } from '../dom.js';
+import { h } from '../../../shared/dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 import { locale, t } from '../i18n.js';
 import { brandMark } from './card.js';

@@ -3,7 +3,7 @@
 import type { CardProfileChange, CardQuestion } from '../../../../src/client/card.js';
 import { describe, isUnauthorized } from '../api.js';
 import type { Page, PageContext } from '../context.js';
-import { h, replace } from '../dom.js';
+import { h, replace } from '../../../shared/dom.js';
 import { formatDate, formatNumber } from '../format.js';
 import { locale, t } from '../i18n.js';
 import { problemBlock } from './status.js';

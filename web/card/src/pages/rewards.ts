@@ -1,6 +1,6 @@
 // What the points can buy, and how far the member is from each reward.
 import type { Page, PageContext } from '../context.js';
-import { h } from '../dom.js';
+import { h } from '../../../shared/dom.js';
 import { formatNumber } from '../format.js';
 import { locale, t } from '../i18n.js';
 

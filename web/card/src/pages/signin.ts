@@ -2,7 +2,7 @@
 // branding, offers "Join in Telegram" when it has a bot, and "Sign in with Telegram" inside Telegram.
 import type { CardBusiness, CardClient, CardSession } from '../../../../src/client/card.js';
 import { describe, type Problem } from '../api.js';
-import { h, replace } from '../dom.js';
+import { h, replace } from '../../../shared/dom.js';
 import { setPointsName, t } from '../i18n.js';
 import { applyBranding } from '../theme.js';
 import { brandMark } from './card.js';

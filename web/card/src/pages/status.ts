@@ -1,6 +1,6 @@
 // Whole-screen states: loading, an error with a retry button, a plain message. Never a blank screen.
 import type { Problem } from '../api.js';
-import { h } from '../dom.js';
+import { h } from '../../../shared/dom.js';
 import { t } from '../i18n.js';
 
 export function loadingPage(): HTMLElement {

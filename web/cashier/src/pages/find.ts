@@ -3,7 +3,7 @@
 import type { LookupQuery, LookupResult, TillMember } from '../../../../src/client/staff.js';
 import { describe, isUnauthorized, type Problem } from '../api.js';
 import type { Ctx, FindOptions, Page } from '../context.js';
-import { h, icon, replace } from '../dom.js';
+import { h, icon, replace } from '../../../shared/dom.js';
 import { t, type MessageKey } from '../i18n.js';
 import { telegramCanScan } from '../launch.js';
 import { detectLookup, type LookupProblem } from '../lookup.js';

@@ -7,7 +7,7 @@ import type { LookupResult, Receipt, TillMember, TillOperation, TillQuote, TillR
 import { parseAmount, pressKey, type AmountResult, type KeypadKey } from '../amount.js';
 import { describe, isApiError, isUnauthorized, newKey, type Problem } from '../api.js';
 import type { Ctx, Page } from '../context.js';
-import { h, replace } from '../dom.js';
+import { h, replace } from '../../../shared/dom.js';
 import { t, type MessageKey } from '../i18n.js';
 import { OperationKeys } from '../operation.js';
 import { problemBlock } from './status.js';

@@ -2,7 +2,7 @@
 // then one big button back to "find the customer".
 import type { Receipt, TillMember } from '../../../../src/client/staff.js';
 import type { Ctx, Page } from '../context.js';
-import { h } from '../dom.js';
+import { h } from '../../../shared/dom.js';
 import { t } from '../i18n.js';
 
 export function receiptPage(ctx: Ctx, r: Receipt, member: TillMember): Page {

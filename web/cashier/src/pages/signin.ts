@@ -4,7 +4,7 @@
 import type { StaffBusiness, StaffClient, StaffSession, StaffSignIn, TelegramLoginState } from '../../../../src/client/staff.js';
 import { describe, isApiError, makeClient, type Problem } from '../api.js';
 import type { Page } from '../context.js';
-import { h, replace, type Child } from '../dom.js';
+import { h, replace, type Child } from '../../../shared/dom.js';
 import { t, type MessageKey } from '../i18n.js';
 import { problemBlock } from './status.js';
 

@@ -1,4 +1,4 @@
-// A few DOM helpers instead of a framework. Text always goes in as text nodes: server text is never parsed as HTML.
+// A few DOM helpers instead of a framework, shared by the front ends. Text always goes in as text nodes: server text is never parsed as HTML.
 
 export type Child = Node | string | number | null | undefined | false | Child[];
 type Handler = (event: Event) => void;

@@ -1,5 +1,11 @@
-// Colour arithmetic for branding and themes (pure: color.test.ts).
-import { isColor } from './launch.js';
+// Colour arithmetic for branding and themes, shared by the front ends (pure: color.test.ts).
+
+const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
+
+/** A CSS hex colour (#rgb, #rrggbb, #rrggbbaa). */
+export function isColor(value: unknown): value is string {
+  return typeof value === 'string' && COLOR.test(value);
+}
 
 /** #rgb, #rrggbb or #rrggbbaa → [r, g, b] 0…255; null for anything else. */
 export function rgb(hex: string): [number, number, number] | null {
