@@ -96,7 +96,7 @@ export function startBotRunner(
     return bot;
   };
 
-  const refresh = async () => {
+  const refreshOnce = async () => {
     const live = (await listLiveBots(deps)).filter((b) => b.role === 'customer' || b.role === 'staff');
     if (live.length === 0 && !saidOff) log.info('no bot is connected: bots are off (kopilka bot connect --business ID --role customer|staff --token …)');
     saidOff = live.length === 0;
@@ -128,6 +128,14 @@ export function startBotRunner(
         });
       running.set(conn.id, { conn, bot, done });
     }
+  };
+
+  // One refresh at a time: a caller's refresh waits for the one in flight (whose bots may still be setting webhooks),
+  // then runs its own, so when it resolves every connected bot is up.
+  let inFlight: Promise<void> = Promise.resolve();
+  const refresh = (): Promise<void> => {
+    inFlight = inFlight.catch(() => undefined).then(refreshOnce);
+    return inFlight;
   };
 
   const timer = setInterval(() => void refresh().catch((e: unknown) => log.error(`bots: ${(e as Error)?.message ?? String(e)}`)), (opts.refreshSeconds ?? 60) * 1000);
