@@ -133,7 +133,7 @@ export function staffContext(
     t: (key, params = {}) => staffText(lang, key, { ...common, ...params }),
     errorText(e) {
       const d = e.details;
-      const params: Record<string, string | number> = { ...common, role: staff ? roleName(staff.role) : '' };
+      const params: Record<string, string | number> = { ...common, role: staff ? roleName(staff.role) : '', detail: e.message };
       if (e.code === 'staff_limit_exceeded') {
         const limit = typeof d.limit === 'string' && ['per_operation', 'per_day', 'budget'].includes(d.limit) ? staffText(lang, `limit_${d.limit as 'per_day'}`) : String(d.limit ?? '');
         Object.assign(params, { limit, allowed: Number(d.allowed ?? 0), wanted: Number(d.wanted ?? 0) });

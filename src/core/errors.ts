@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   confirmation_required: 'A redemption without the customer\'s QR needs the code sent to the customer',
   invalid_confirmation_code: 'The confirmation code is wrong or has expired',
   too_many_attempts: 'Too many wrong codes; wait and ask for a new one',
+  invalid_template: 'The message template is not valid',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

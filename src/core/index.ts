@@ -8,6 +8,8 @@ export * from './cardNumber.js';
 export * from './program.js';
 export * from './customerSettings.js';
 export * from './staffRoles.js';
+export * from './sendWindow.js';
+export * from './messageTemplates.js';
 export * from './tiers.js';
 export * from './earning.js';
 export * from './lots.js';

@@ -149,3 +149,20 @@ export function daysBetween(a: string, b: string): number {
       86_400_000,
   );
 }
+
+/** Minutes since local midnight of an instant in the zone (0–1439). */
+export function localMinutesOf(at: Date, timeZone: string): number {
+  const w = wallClock(at.getTime(), timeZone);
+  return w.h * 60 + w.mi;
+}
+
+/**
+ * The instant a local wall-clock time (minutes after midnight) happens on a date in the zone. In a DST gap the
+ * time does not exist: the instant the same number of minutes after the day's start is used instead.
+ */
+export function atLocalTime(date: string, minutes: number, timeZone: string): Date {
+  const start = startOfLocalDay(date, timeZone).getTime();
+  const guess = start + minutes * 60_000;
+  const shifted = guess + (offsetAt(start, timeZone) - offsetAt(guess, timeZone));
+  return new Date(localDateOf(new Date(shifted), timeZone) === date && localMinutesOf(new Date(shifted), timeZone) === minutes ? shifted : guess);
+}

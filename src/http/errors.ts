@@ -51,6 +51,7 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   confirmation_required: 422,
   invalid_confirmation_code: 422,
   too_many_attempts: 429,
+  invalid_template: 422,
   insufficient_points: 422,
   redeem_limit_exceeded: 422,
   purchase_fully_refunded: 422,

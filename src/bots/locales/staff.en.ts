@@ -139,5 +139,6 @@ export const staffEn: StaffMessages = {
     confirmation_required: 'Paying with points needs the customer\'s QR code or the code sent to the customer.',
     invalid_confirmation_code: 'The confirmation code is wrong or has expired.',
     too_many_attempts: 'Too many wrong codes. Send the customer a new code in a minute.',
+    invalid_template: 'The message template has a mistake: {detail}',
   },
 };

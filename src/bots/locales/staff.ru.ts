@@ -139,6 +139,7 @@ export const staffRu = {
     confirmation_required: 'Для оплаты баллами нужен QR-код клиента или код, отправленный клиенту.',
     invalid_confirmation_code: 'Код подтверждения неверный или истёк.',
     too_many_attempts: 'Слишком много неверных кодов. Через минуту отправьте клиенту новый код.',
+    invalid_template: 'Шаблон сообщения с ошибкой: {detail}',
   } satisfies Record<ErrorCode, string>,
 };
 
