@@ -10,6 +10,7 @@ export * from './customerSettings.js';
 export * from './staffRoles.js';
 export * from './sendWindow.js';
 export * from './messageTemplates.js';
+export * from './expiryReminders.js';
 export * from './tiers.js';
 export * from './earning.js';
 export * from './lots.js';
