@@ -11,6 +11,7 @@ export * from './staffRoles.js';
 export * from './sendWindow.js';
 export * from './messageTemplates.js';
 export * from './expiryReminders.js';
+export * from './channels.js';
 export * from './tiers.js';
 export * from './earning.js';
 export * from './lots.js';
