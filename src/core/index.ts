@@ -12,6 +12,7 @@ export * from './sendWindow.js';
 export * from './messageTemplates.js';
 export * from './expiryReminders.js';
 export * from './channels.js';
+export * from './campaignRules.js';
 export * from './tiers.js';
 export * from './earning.js';
 export * from './lots.js';
