@@ -46,7 +46,7 @@ export async function updateCardProfile(deps: AppDeps, input: { businessId: stri
       return Boolean(before) || (q.type === 'text' ? c.answers?.[q.id] !== undefined : c[q.type] !== undefined);
     });
     if (missing.length > 0) throw invalid(`${missing.map((q) => q.id).join(', ')}: required by the business`, { field: missing[0]?.type === 'text' ? `answers.${missing[0].id}` : (missing[0]?.type ?? '') });
-    await repos.members.update(updated);
+    await repos.members.update(updated, now);
     if (c.marketing !== undefined) {
       if (typeof c.marketing !== 'boolean') throw invalid('marketing must be true or false', { field: 'marketing' });
       await repos.members.addConsent({ businessId: business.id, memberId: member.id, kind: 'marketing', granted: c.marketing, textVersion: MARKETING_TEXT_VERSION, channel: input.channel ?? 'card', at: now });

@@ -54,7 +54,7 @@ export async function joinFromTelegram(deps: AppDeps, input: JoinFromTelegramInp
       // Telegram has just confirmed this account owns the phone: it takes the card over from any earlier account.
       await repos.members.linkTelegram(business.id, byPhone.id, input.telegramUserId, username);
       const filled = { ...byPhone, name: byPhone.name ?? given.name, birthday: byPhone.birthday ?? given.birthday, email: byPhone.email ?? given.email, answers: { ...extra, ...byPhone.answers } };
-      await repos.members.update(filled);
+      await repos.members.update(filled, now);
       await repos.outbox.add({ businessId: business.id, type: 'member.telegram_linked', payload: { memberId: byPhone.id, telegramUserId: input.telegramUserId } }, now);
       return { outcome: 'linked', member: await details({ ...filled, telegramUserId: input.telegramUserId, telegramUsername: username }), welcomeBonus: 0 };
     }

@@ -30,7 +30,7 @@ export async function updateMember(deps: AppDeps, input: UpdateMemberInput): Pro
     const updated = { ...member, ...profile, blocked: input.blocked ?? member.blocked };
     const changed = (['name', 'birthday', 'email', 'blocked'] as const).filter((k) => updated[k] !== member[k]);
     if (changed.length > 0) {
-      await repos.members.update(updated);
+      await repos.members.update(updated, now);
       await repos.outbox.add({ businessId: business.id, type: 'member.updated', payload: { memberId: member.id, changed, actor } }, now);
     }
     const [details] = await detailsOf(repos, business, [updated], now);

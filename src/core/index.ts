@@ -13,6 +13,8 @@ export * from './messageTemplates.js';
 export * from './expiryReminders.js';
 export * from './channels.js';
 export * from './campaignRules.js';
+export * from './notificationSettings.js';
+export * from './messages.js';
 export * from './tiers.js';
 export * from './earning.js';
 export * from './lots.js';

@@ -73,6 +73,6 @@ describe('memberDelta', () => {
 
 describe('TRANSACTION_TYPES', () => {
   it('lists every kind of movement once', () => {
-    expect([...TRANSACTION_TYPES].sort()).toEqual(['adjust', 'earn', 'expire', 'redeem', 'referral', 'refund', 'welcome']);
+    expect([...TRANSACTION_TYPES].sort()).toEqual(['adjust', 'birthday', 'earn', 'expire', 'redeem', 'referral', 'refund', 'welcome', 'winback']);
   });
 });

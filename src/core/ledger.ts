@@ -2,7 +2,7 @@
 import type { LotTake } from './lots.js';
 import type { Points } from './money.js';
 
-export const TRANSACTION_TYPES = ['earn', 'redeem', 'welcome', 'referral', 'adjust', 'expire', 'refund'] as const;
+export const TRANSACTION_TYPES = ['earn', 'redeem', 'welcome', 'referral', 'adjust', 'expire', 'refund', 'birthday', 'winback'] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
 /** `member` holds a member's points (per lot); the others are the program's side of each movement. */

@@ -45,8 +45,8 @@ export interface MemberRepository {
   findByLast4(businessId: string, last4: string, limit: number): Promise<Member[]>;
   /** Name (any part, any case), phone digits or card number digits; newest members first. */
   search(businessId: string, q: { text: string; digits: string }, limit: number): Promise<Member[]>;
-  /** Saves the profile fields, answers and the blocked flag. */
-  update(m: Member): Promise<void>;
+  /** Saves the profile fields, answers and the blocked flag; with `at`, a changed birthday is dated then. */
+  update(m: Member, at?: Date): Promise<void>;
   /** Gives the member an invite code unless they have one (or the code is taken); returns the code they now have, or null. */
   setReferralCode(businessId: string, memberId: string, code: string): Promise<string | null>;
   findByReferralCode(businessId: string, code: string): Promise<Member | null>;

@@ -1,6 +1,7 @@
 // A business's loyalty rules. Rates are basis points (500 = 5%), money in minor units, points integers.
 import { DomainError } from './errors.js';
 import { DEFAULT_CUSTOMER_SETTINGS, checkCustomerSettings, type CustomerSettings } from './customerSettings.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, checkNotificationSettings, type NotificationSettings } from './notificationSettings.js';
 import { FULL_RATE_BP, MAX_AMOUNT, MAX_POINTS, isWhole, type Minor, type Points } from './money.js';
 
 export interface Tier {
@@ -28,6 +29,8 @@ export interface Program extends CustomerSettings {
   tiers: Tier[];
   /** How far back a till may date a late receipt. */
   lateReceiptWindowDays: number;
+  /** Messages to members: channels, quiet hours, notices, reminders, campaigns, texts. */
+  notifications: NotificationSettings;
 }
 
 export const DEFAULT_PROGRAM: Program = {
@@ -42,6 +45,7 @@ export const DEFAULT_PROGRAM: Program = {
   tierWindowDays: null,
   tiers: [],
   lateReceiptWindowDays: 7,
+  notifications: DEFAULT_NOTIFICATION_SETTINGS,
   ...DEFAULT_CUSTOMER_SETTINGS,
 };
 
@@ -100,6 +104,7 @@ export function validateProgram(p: Program): Program {
     });
   }
   checkCustomerSettings(p, problems);
+  checkNotificationSettings(p.notifications, problems);
   if (problems.length) {
     throw new DomainError('invalid_program', problems.join('; '), { problems });
   }

@@ -52,6 +52,12 @@ export interface MembersTable {
   referred_by: string | null;
   referral_rewarded_at: Timestamp | null;
   erased_at: Timestamp | null;
+  vk_user_id: number | null;
+  language: string | null;
+  dead_channels: Generated<string[]>;
+  birthday_changed_at: Timestamp | null;
+  last_birthday_year: number | null;
+  last_winback_at: Timestamp | null;
   created_at: Timestamp;
 }
 
@@ -292,6 +298,84 @@ export interface OutboxEventsTable {
   payload: ColumnType<unknown, string, string>;
   created_at: Timestamp;
   published_at: Timestamp | null;
+  notified_at: Timestamp | null;
+}
+
+export interface NotificationChannelsTable {
+  business_id: string;
+  channel: string;
+  config: ColumnType<unknown, string, string>;
+  callback_secret: string;
+  updated_at: Timestamp;
+}
+
+export interface CampaignsTable {
+  business_id: string;
+  id: string;
+  kind: string;
+  name: string;
+  text: string | null;
+  segment: ColumnType<unknown, string | undefined, string>;
+  purpose: Generated<string>;
+  control_percent: Generated<number>;
+  status: string;
+  scheduled_at: Timestamp | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface CampaignRecipientsTable {
+  business_id: string;
+  campaign_id: string;
+  member_id: string;
+  occurrence: Generated<string>;
+  control: boolean;
+  at: Timestamp;
+}
+
+export interface MessagesTable {
+  business_id: string;
+  id: string;
+  key: string;
+  member_id: string;
+  kind: string;
+  purpose: string;
+  campaign_id: string | null;
+  vars: ColumnType<unknown, string | undefined, string>;
+  text: string | null;
+  status: Generated<string>;
+  channel: string | null;
+  tried_channels: Generated<string[]>;
+  send_after: Timestamp;
+  attempts: Generated<number>;
+  body: string | null;
+  provider_message_id: string | null;
+  delivery_status: string | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  queued_at: Timestamp | null;
+  sent_at: Timestamp | null;
+}
+
+export interface NotificationRunsTable {
+  business_id: string;
+  job: string;
+  last_local_date: string;
+  ran_at: Timestamp;
+}
+
+export interface ChatMessagesTable {
+  business_id: string;
+  id: string;
+  member_id: string;
+  direction: string;
+  text: string;
+  channel: string;
+  staff_id: string | null;
+  at: Timestamp;
+  read_at: Timestamp | null;
 }
 
 export interface WebhooksTable {
@@ -350,4 +434,10 @@ export interface Database {
   outbox_events: OutboxEventsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  notification_channels: NotificationChannelsTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
+  messages: MessagesTable;
+  notification_runs: NotificationRunsTable;
+  chat_messages: ChatMessagesTable;
 }

@@ -6,6 +6,7 @@ import * as m003 from './003_webhooks.js';
 import * as m004 from './004_telegram_members.js';
 import * as m005 from './005_card_app.js';
 import * as m006 from './006_staff.js';
+import * as m007 from './007_notifications.js';
 
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '004_telegram_members': m004,
   '005_card_app': m005,
   '006_staff': m006,
+  '007_notifications': m007,
 };

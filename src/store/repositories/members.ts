@@ -108,10 +108,12 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
         .execute();
       return rows.map((r) => ({ businessId: r.business_id, memberId: r.member_id, kind: r.kind as ConsentKind, granted: r.granted, textVersion: r.text_version, channel: r.channel, at: r.at }));
     },
-    async update(m) {
+    async update(m, at) {
+      // A changed birthday is dated, so a birthday moved to "today" does not bring the birthday bonus (anti-abuse).
+      const changedAt = at ? { birthday_changed_at: sql<Date>`case when birthday is distinct from ${m.birthday}::date then ${at}::timestamptz else birthday_changed_at end` } : {};
       await db
         .updateTable('members')
-        .set({ name: m.name, birthday: m.birthday, email: m.email, blocked: m.blocked, answers: JSON.stringify(m.answers) as unknown as Record<string, string> })
+        .set({ name: m.name, birthday: m.birthday, email: m.email, blocked: m.blocked, answers: JSON.stringify(m.answers) as unknown as Record<string, string>, ...changedAt })
         .where('business_id', '=', m.businessId)
         .where('id', '=', m.id)
         .execute();

@@ -1,5 +1,5 @@
 // Row → record mapping, in one place.
-import { DEFAULT_PROGRAM, type Business, type Member, type MemberLot, type Program, type Purchase, type Refund } from '../../core/index.js';
+import { DEFAULT_PROGRAM, withNotificationDefaults, type Business, type Member, type MemberLot, type Program, type Purchase, type Refund } from '../../core/index.js';
 import type { Selectable } from 'kysely';
 import type { BusinessesTable, LotsTable, MembersTable, PurchaseRefundsTable, PurchasesTable } from '../schema.js';
 
@@ -10,7 +10,7 @@ export const toBusiness = (r: Omit<Selectable<BusinessesTable>, 'qr_secret'>): B
   currency: r.currency,
   region: r.region,
   // Programs stored before a setting existed get its default.
-  program: { ...DEFAULT_PROGRAM, ...(r.program as Partial<Program>) },
+  program: { ...DEFAULT_PROGRAM, ...(r.program as Partial<Program>), notifications: withNotificationDefaults((r.program as Partial<Program>).notifications) },
   createdAt: r.created_at,
 });
 
