@@ -4,6 +4,7 @@ import type { Minor, Points } from './money.js';
 import type { ClaimedWebhookDelivery, Webhook, WebhookAttemptOutcome, WebhookDeliverySummary } from './records.js';
 import type { BotConnection, BotRole, Business, Consent, Location, Member, MemberLot, OutboxEvent, Purchase, PurchaseItem, Refund } from './records.js';
 import type { AuditEntry, StaffInvite, StaffMember } from './records.js';
+import type { NotificationChannelRepository } from './channelPorts.js';
 
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
@@ -304,6 +305,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   expiry: ExpiryRepository;
   webhooks: WebhookRepository;
+  notificationChannels: NotificationChannelRepository;
 }
 
 /** Runs `work` in one database transaction; everything it does commits or rolls back together. */

@@ -12,6 +12,7 @@ import { ledgerRepository, lotRepository } from './repositories/ledger.js';
 import { memberRepository } from './repositories/members.js';
 import { purchaseRepository } from './repositories/purchases.js';
 import { webhookRepository } from './repositories/webhooks.js';
+import { notificationChannelRepository } from './repositories/notificationChannels.js';
 
 export function repositories(db: Kysely<Database>): Repositories {
   return {
@@ -29,6 +30,7 @@ export function repositories(db: Kysely<Database>): Repositories {
     outbox: outboxRepository(db),
     expiry: expiryRepository(db),
     webhooks: webhookRepository(db),
+    notificationChannels: notificationChannelRepository(db),
   };
 }
 

@@ -140,5 +140,7 @@ export const staffEn: StaffMessages = {
     invalid_confirmation_code: 'The confirmation code is wrong or has expired.',
     too_many_attempts: 'Too many wrong codes. Send the customer a new code in a minute.',
     invalid_template: 'The message template has a mistake: {detail}',
+    invalid_channel_config: 'The channel settings have a mistake: {detail}',
+    channel_not_configured: 'This channel is not set up.',
   },
 };

@@ -140,6 +140,8 @@ export const staffRu = {
     invalid_confirmation_code: 'Код подтверждения неверный или истёк.',
     too_many_attempts: 'Слишком много неверных кодов. Через минуту отправьте клиенту новый код.',
     invalid_template: 'Шаблон сообщения с ошибкой: {detail}',
+    invalid_channel_config: 'Ошибка в настройках канала: {detail}',
+    channel_not_configured: 'Этот канал не настроен.',
   } satisfies Record<ErrorCode, string>,
 };
 
