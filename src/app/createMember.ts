@@ -129,7 +129,8 @@ export async function enrolMember(
     });
   }
   const view = memberView(member);
-  const event = { businessId: business.id, type: 'member.created', payload: { member: view, welcomeBonus: bonus } };
+  // joinedInTelegram: the bot already welcomed them in its own chat, so the welcome message is not sent again.
+  const event = { businessId: business.id, type: 'member.created', payload: { member: view, welcomeBonus: bonus, joinedInTelegram: member.telegramUserId !== null } };
   await repos.ledger.write({ transactions, events: [event], at: now });
   const state = lots.map((l) => ({ ...l, remaining: l.amount, createdAt: now }));
   const details = memberDetails(member, business.program, state, now, 0);

@@ -4,6 +4,10 @@ import type { Minor, Points } from './money.js';
 import type { ClaimedWebhookDelivery, Webhook, WebhookAttemptOutcome, WebhookDeliverySummary } from './records.js';
 import type { BotConnection, BotRole, Business, Consent, Location, Member, MemberLot, OutboxEvent, Purchase, PurchaseItem, Refund } from './records.js';
 import type { AuditEntry, StaffInvite, StaffMember } from './records.js';
+import type { CampaignRepository } from './campaignPorts.js';
+import type { ChatRepository } from './chatPorts.js';
+import type { MessageRepository } from './messagePorts.js';
+import type { CampaignJobRepository } from './campaignJobPorts.js';
 import type { NotificationChannelRepository } from './channelPorts.js';
 
 export interface BusinessRepository {
@@ -305,6 +309,10 @@ export interface Repositories {
   outbox: OutboxRepository;
   expiry: ExpiryRepository;
   webhooks: WebhookRepository;
+  campaigns: CampaignRepository;
+  chat: ChatRepository;
+  messages: MessageRepository;
+  campaignJobs: CampaignJobRepository;
   notificationChannels: NotificationChannelRepository;
 }
 

@@ -12,7 +12,11 @@ import { ledgerRepository, lotRepository } from './repositories/ledger.js';
 import { memberRepository } from './repositories/members.js';
 import { purchaseRepository } from './repositories/purchases.js';
 import { webhookRepository } from './repositories/webhooks.js';
+import { campaignRepository } from './repositories/campaigns.js';
+import { chatRepository } from './repositories/chat.js';
 import { notificationChannelRepository } from './repositories/notificationChannels.js';
+import { messageRepository } from './repositories/messages.js';
+import { campaignJobRepository } from './repositories/campaignJobs.js';
 
 export function repositories(db: Kysely<Database>): Repositories {
   return {
@@ -30,7 +34,11 @@ export function repositories(db: Kysely<Database>): Repositories {
     outbox: outboxRepository(db),
     expiry: expiryRepository(db),
     webhooks: webhookRepository(db),
+    campaigns: campaignRepository(db),
+    chat: chatRepository(db),
     notificationChannels: notificationChannelRepository(db),
+    messages: messageRepository(db),
+    campaignJobs: campaignJobRepository(db),
   };
 }
 
