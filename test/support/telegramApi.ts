@@ -43,6 +43,31 @@ export interface StartTelegramApiOptions {
   webhookTimeoutMs?: number;
   /** Telegram refuses web_app URLs that are not https and url buttons to hosts like `localhost`; false relaxes that. */
   strictUrls?: boolean;
+  /**
+   * Flood control as Telegram does it: sendMessage past `perBotPerSecond` (default 30) in any sliding second for a
+   * bot, or past `perChatPerSecond` (default 1) for one chat, answers 429 "Too Many Requests: retry after N" with
+   * `parameters.retry_after`. Absent: no limits.
+   */
+  rateLimit?: { perBotPerSecond?: number; perChatPerSecond?: number };
+  /** Keep every call in `calls` (default true); a benchmark pushing 100,000 messages turns it off to save memory. */
+  recordCalls?: boolean;
+}
+
+/** What a bot's sendMessage calls came to: counters a test or benchmark reads (`sendStats(token)`). */
+export interface SendStats {
+  /** Messages accepted (delivered into a chat). */
+  accepted: number;
+  /** sendMessage calls answered 429. */
+  tooManyRequests: number;
+  /** Accepted messages per chat id. */
+  perChat: ReadonlyMap<number, number>;
+  /** When each accepted message arrived (Date.now()), in order. */
+  acceptedAt: readonly number[];
+}
+
+export interface UserOptions {
+  /** The user pressed Start long ago: the bot may message them, and no update is queued (bulk set-ups). */
+  started?: true;
 }
 
 export interface AddBotOptions {
@@ -96,6 +121,8 @@ export interface TelegramUser {
   /** Private chat id: the user's id. */
   readonly chatId: number;
   sendText(text: string): Message;
+  /** Sends text as a reply to (swipe on) message `messageId` of this chat: the update carries it as reply_to_message. */
+  replyTo(messageId: number, text: string): Message;
   /** Sends `/command payload` with a bot_command entity; the slash is optional. */
   sendCommand(command: string, payload?: string): Message;
   /** A contact message; user_id defaults to the user's own id (pass another to forge), first_name to the user's. */
@@ -124,7 +151,7 @@ export interface ApiCall {
   params: Record<string, unknown>;
   at: number;
   /** The answer sent back; absent while a long poll is held. */
-  response?: { ok: boolean; error_code?: number; description?: string; result?: unknown };
+  response?: { ok: boolean; error_code?: number; description?: string; result?: unknown; parameters?: { retry_after?: number } };
   /** True when the bot made this call in the body of its answer to a webhook delivery. */
   viaWebhookReply?: true;
   /** True when the client hung up before the answer (grammY's bot.stop() cancelling its long poll does this). */
@@ -137,7 +164,9 @@ export interface TelegramApi {
   /** Every method call, in arrival order. */
   readonly calls: ApiCall[];
   addBot(options: AddBotOptions): UserFromGetMe;
-  user(token: string, profile: TelegramUserProfile): TelegramUser;
+  user(token: string, profile: TelegramUserProfile, options?: UserOptions): TelegramUser;
+  /** sendMessage counters for that bot (live: the same object keeps counting). */
+  sendStats(token: string): SendStats;
   /** Updates not yet confirmed (long polling) or not yet delivered (webhook). */
   pendingUpdates(token: string): Update[];
   /** Resolves once webhook delivery for that bot has nothing in flight (delivered everything, or gave up for now). */
@@ -170,6 +199,7 @@ class ApiError extends Error {
   constructor(
     readonly code: number,
     readonly description: string,
+    readonly parameters?: { retry_after: number },
   ) {
     super(description);
   }
@@ -758,6 +788,14 @@ interface Connection {
   onClose(listener: () => void): void;
 }
 
+/** Flood control for one bot: accepted sends of the last second (a queue with a moving head, O(1) per send). */
+interface FloodState {
+  stats: SendStats & { perChat: Map<number, number>; acceptedAt: number[] };
+  window: number[];
+  head: number;
+  chats: Map<number, number[]>;
+}
+
 type Handler = (bot: BotState, p: Params, conn: Connection) => unknown;
 
 const DEFAULT_EXCLUDED_UPDATES = ['chat_member', 'message_reaction', 'message_reaction_count'];
@@ -775,6 +813,9 @@ class StandIn {
   private readonly inFlight = new Set<http.ClientRequest>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly openResponses = new Set<http.ServerResponse>();
+  private readonly rateLimit?: { perBot: number; perChat: number };
+  private readonly recordCalls: boolean;
+  private readonly floods = new Map<string, FloodState>();
   private nextQueryId = 1;
   private closed = false;
   readonly calls: ApiCall[] = [];
@@ -784,6 +825,8 @@ class StandIn {
     this.markups = new Markups(options.strictUrls ?? true);
     this.retryDelays = options.webhookRetryDelaysMs ?? [50, 100, 200];
     this.webhookTimeoutMs = options.webhookTimeoutMs ?? 10_000;
+    if (options.rateLimit) this.rateLimit = { perBot: options.rateLimit.perBotPerSecond ?? 30, perChat: options.rateLimit.perChatPerSecond ?? 1 };
+    this.recordCalls = options.recordCalls ?? true;
     const m: Record<string, Handler> = {
       getMe: (bot) => clone(bot.me),
       getUpdates: (bot, p, conn) => this.getUpdates(bot, p, conn),
@@ -823,7 +866,8 @@ class StandIn {
       url: this.url,
       calls: this.calls,
       addBot: (o) => this.addBot(o),
-      user: (token, profile) => this.user(token, profile),
+      user: (token, profile, options) => this.user(token, profile, options),
+      sendStats: (token) => this.flood(this.bot(token)).stats,
       pendingUpdates: (token) => clone(this.bot(token).queue),
       webhookIdle: (token) => this.webhookIdle(this.bot(token)),
       close: () => this.close(),
@@ -858,7 +902,7 @@ class StandIn {
       const method = decodeURIComponent(route[2]!);
       const body = await readBody(req);
       call = { token, method, params: {}, at: Date.now() };
-      this.calls.push(call);
+      if (this.recordCalls) this.calls.push(call);
       call.params = parseParams(req.headers['content-type'], body, url.searchParams);
       const conn: Connection = {
         onClose: (listener) => res.on('close', () => !res.writableFinished && listener()),
@@ -866,8 +910,9 @@ class StandIn {
       const { result, description } = await this.invoke(token, method, new Params(call.params), conn);
       reply(200, description ? { ok: true, result, description } : { ok: true, result });
     } catch (error) {
-      if (error instanceof ApiError) reply(error.code, { ok: false, error_code: error.code, description: error.description });
-      else reply(500, { ok: false, error_code: 500, description: `Internal Server Error: ${(error as Error).message}` });
+      if (error instanceof ApiError) {
+        reply(error.code, { ok: false, error_code: error.code, description: error.description, ...(error.parameters && { parameters: error.parameters }) });
+      } else reply(500, { ok: false, error_code: 500, description: `Internal Server Error: ${(error as Error).message}` });
     }
   }
 
@@ -931,7 +976,7 @@ class StandIn {
     return { id: bot.me.id, is_bot: true, first_name: bot.me.first_name, username: bot.me.username };
   }
 
-  private user(token: string, profile: TelegramUserProfile): TelegramUser {
+  private user(token: string, profile: TelegramUserProfile, options: UserOptions = {}): TelegramUser {
     const bot = this.bot(token);
     const user: User = { ...profile, is_bot: false };
     const chatInfo: Chat.PrivateChat = {
@@ -949,6 +994,7 @@ class StandIn {
       chat = { user, chat: chatInfo, started: false, blocked: false, nextMessageId: 1, log: [], byId: new Map(), waiters: new Set() };
       bot.chats.set(profile.id, chat);
     }
+    if (options.started) chat.started = true;
     const c = chat;
     const active = () => {
       if (this.closed) throw new Error('The Telegram stand-in is closed');
@@ -984,6 +1030,13 @@ class StandIn {
         pressedReplyButton((b) => b.text === text);
         const entities = userEntities(text);
         return userMessage(entities.length ? { text, entities } : { text });
+      },
+      replyTo: (messageId, text) => {
+        const target = c.byId.get(messageId);
+        if (!target || target.deleted) throw new Error(`No message #${messageId} in the chat with ${describeUser(c.user)}`);
+        const { reply_to_message: _nested, ...quoted } = clone(target.message);
+        const entities = userEntities(text);
+        return userMessage({ text, ...(entities.length > 0 && { entities }), reply_to_message: quoted as NonNullable<Message['reply_to_message']> });
       },
       sendCommand: (command, payload) => {
         const name = command.startsWith('/') ? command : `/${command}`;
@@ -1308,10 +1361,53 @@ class StandIn {
     return chat;
   }
 
+  private flood(bot: BotState): FloodState {
+    let f = this.floods.get(bot.token);
+    if (!f) {
+      f = { stats: { accepted: 0, tooManyRequests: 0, perChat: new Map(), acceptedAt: [] }, window: [], head: 0, chats: new Map() };
+      this.floods.set(bot.token, f);
+    }
+    return f;
+  }
+
+  /** Telegram's flood control: 429 with retry_after past the bot's or the chat's rate; else counts the send. */
+  private admit(bot: BotState, chatId: number): void {
+    const f = this.flood(bot);
+    const now = Date.now();
+    if (this.rateLimit) {
+      while (f.head < f.window.length && f.window[f.head]! <= now - 1000) f.head++;
+      if (f.head > 10_000) {
+        f.window.splice(0, f.head);
+        f.head = 0;
+      }
+      const recent = (f.chats.get(chatId) ?? []).filter((t) => t > now - 1000);
+      const tooMany = (oldest: number) => {
+        f.stats.tooManyRequests++;
+        const retryAfter = Math.max(1, Math.ceil((oldest + 1000 - now) / 1000));
+        return new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+      };
+      if (f.window.length - f.head >= this.rateLimit.perBot) throw tooMany(f.window[f.head]!);
+      if (recent.length >= this.rateLimit.perChat) throw tooMany(recent[0]!);
+      f.window.push(now);
+      recent.push(now);
+      f.chats.delete(chatId); // re-inserted last: the map stays in order of each chat's latest send
+      f.chats.set(chatId, recent);
+      // Chats quiet for a second are forgotten from the front, so 100,000 chats cost O(1) each.
+      for (const [id, times] of f.chats) {
+        if (f.chats.size <= 1000 || times.at(-1)! > now - 1000) break;
+        f.chats.delete(id);
+      }
+    }
+    f.stats.accepted++;
+    f.stats.perChat.set(chatId, (f.stats.perChat.get(chatId) ?? 0) + 1);
+    f.stats.acceptedAt.push(now);
+  }
+
   private sendMessage(bot: BotState, p: Params): Message {
     const chat = this.chatFor(bot, p, { forSending: true });
     const formatted = formatText(p, 'text', 'entities');
     const markup = p.has('reply_markup') ? this.markups.any(p.json('reply_markup', "can't parse reply keyboard markup JSON object")) : undefined;
+    this.admit(bot, chat.chat.id);
     const message: Message = {
       message_id: chat.nextMessageId++,
       from: this.botUser(bot),
