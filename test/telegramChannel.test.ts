@@ -132,7 +132,7 @@ describe('Telegram channel', () => {
     await flooded.close();
   });
 
-  it('one pair of limiters per bot in the process, whatever token string or sender asks', () => {
+  it('one pair of limiters per bot in the process, whatever token string or sender asks for it', () => {
     const a = telegramLimitsFor('8001:first-secret', { perBotPerSecond: 5 });
     expect(telegramLimitsFor('8001:reissued-secret')).toBe(a);
     expect(a.bot.perSecond).toBe(5);
@@ -140,6 +140,12 @@ describe('Telegram channel', () => {
     const other = telegramLimitsFor('8002:x');
     expect(other).not.toBe(a);
     expect(other.bot.perSecond).toBe(30);
+    // Other rates asked for explicitly replace the bot's limiters (for senders made from then on); the same rates do not.
+    expect(telegramLimitsFor('8001:first-secret', { perBotPerSecond: 5, perChatPerSecond: 1 })).toBe(a);
+    const faster = telegramLimitsFor('8001:first-secret', { perBotPerSecond: 300 });
+    expect(faster).not.toBe(a);
+    expect([faster.bot.perSecond, faster.chat.perSecond]).toEqual([300, 1]);
+    expect(telegramLimitsFor('8001:first-secret')).toBe(faster);
   });
 });
 

@@ -20,18 +20,17 @@ const limitsByBot = new Map<string, TelegramLimits>();
 
 /**
  * The limiters of one bot, shared process-wide (keyed by the bot's id, the token's part before the colon, so a
- * re-issued token keeps its bot's limit). The first call for a bot decides its rates.
+ * re-issued token keeps its bot's limit). Rates asked for that differ from the bot's current ones replace them for
+ * senders made from then on (tests and benchmarks set their own); without rates, whatever the bot has (else 30/s, 1/s).
  */
 export function telegramLimitsFor(token: string, rates: { perBotPerSecond?: number; perChatPerSecond?: number } = {}): TelegramLimits {
   const botId = token.split(':')[0] ?? token;
-  let limits = limitsByBot.get(botId);
-  if (!limits) {
-    limits = {
-      bot: createRateLimiter({ perSecond: rates.perBotPerSecond ?? TELEGRAM_BOT_PER_SECOND }),
-      chat: createRateLimiter({ perSecond: rates.perChatPerSecond ?? TELEGRAM_CHAT_PER_SECOND }),
-    };
-    limitsByBot.set(botId, limits);
-  }
+  const current = limitsByBot.get(botId);
+  const perBot = rates.perBotPerSecond ?? current?.bot.perSecond ?? TELEGRAM_BOT_PER_SECOND;
+  const perChat = rates.perChatPerSecond ?? current?.chat.perSecond ?? TELEGRAM_CHAT_PER_SECOND;
+  if (current && current.bot.perSecond === perBot && current.chat.perSecond === perChat) return current;
+  const limits = { bot: createRateLimiter({ perSecond: perBot }), chat: createRateLimiter({ perSecond: perChat }) };
+  limitsByBot.set(botId, limits);
   return limits;
 }
 
@@ -43,9 +42,11 @@ export interface UrlButton {
 export interface TelegramSenderOptions {
   token: string;
   apiRoot?: string;
-  /** Default: `telegramLimitsFor(token)`. */
+  /** Default: `telegramLimitsFor(token, rates)`, the bot's limiters shared in the process. */
   botLimiter?: RateLimiter;
   chatLimiter?: RateLimiter;
+  /** The bot's rates if this process has not limited it yet (default 30/s per bot, 1/s per chat). */
+  rates?: { perBotPerSecond?: number; perChatPerSecond?: number };
   fetch?: typeof fetch;
   /** Inline url buttons under every message (e.g. "open card"), or chosen per message. */
   buttons?: readonly UrlButton[] | ((m: OutgoingMessage) => readonly UrlButton[] | undefined);
@@ -70,7 +71,7 @@ const isDead = (status: number, description: string) =>
 
 export function telegramSender(o: TelegramSenderOptions): ChannelSender {
   const url = `${(o.apiRoot ?? TELEGRAM_API_ROOT).replace(/\/+$/, '')}/bot${o.token}/sendMessage`;
-  const shared = o.botLimiter && o.chatLimiter ? null : telegramLimitsFor(o.token);
+  const shared = o.botLimiter && o.chatLimiter ? null : telegramLimitsFor(o.token, o.rates);
   const botLimiter = o.botLimiter ?? shared!.bot;
   const chatLimiter = o.chatLimiter ?? shared!.chat;
   const doFetch = o.fetch ?? ((input: string | URL | Request, init?: RequestInit) => fetch(input, init));
