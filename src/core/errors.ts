@@ -40,6 +40,9 @@ export const ERROR_CODES = {
   invalid_confirmation_code: 'The confirmation code is wrong or has expired',
   too_many_attempts: 'Too many wrong codes; wait and ask for a new one',
   invalid_template: 'The message template is not valid',
+  invalid_segment: 'The segment of members is not valid',
+  campaign_not_found: 'No such campaign',
+  campaign_finished: 'The broadcast has already finished or been cancelled',
   invalid_channel_config: 'The channel settings are not valid',
   channel_not_configured: 'This channel is not set up for the business',
 } as const;

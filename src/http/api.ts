@@ -14,6 +14,7 @@ import { programRoutes } from './api/program.js';
 import { purchaseRoutes } from './api/purchases.js';
 import { testClockRoutes } from './api/testClock.js';
 import { webhookRoutes } from './api/webhooks.js';
+import { broadcastRoutes } from './api/broadcasts.js';
 import { openApiDocument } from './openapi.js';
 import { tokenBucket } from './rateLimit.js';
 import type { ApiRouter } from './route.js';
@@ -86,6 +87,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   memberRoutes(router);
   purchaseRoutes(router);
   webhookRoutes(router);
+  broadcastRoutes(router);
   if (clocks) testClockRoutes(router, clocks);
 
   let document: Record<string, unknown> | null = null;

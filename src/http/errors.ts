@@ -52,6 +52,9 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_confirmation_code: 422,
   too_many_attempts: 429,
   invalid_template: 422,
+  invalid_segment: 422,
+  campaign_not_found: 404,
+  campaign_finished: 409,
   invalid_channel_config: 422,
   channel_not_configured: 404,
   insufficient_points: 422,
@@ -107,7 +110,7 @@ export function toProblem(c: Context, e: unknown): Response | null {
       const field = typeof e.details.field === 'string' ? e.details.field : '';
       extra.errors = [{ path: field, message: e.message }];
     }
-    if ((e.code === 'invalid_program' || e.code === 'invalid_channel_config') && Array.isArray(e.details.problems)) {
+    if ((e.code === 'invalid_program' || e.code === 'invalid_channel_config' || e.code === 'invalid_segment') && Array.isArray(e.details.problems)) {
       extra.errors = (e.details.problems as string[]).map((message) => ({ path: message.split(' ')[0] ?? '', message }));
     }
     return errorResponse(c, DOMAIN_STATUS[e.code], e.code, e.message ?? ERROR_CODES[e.code], extra);

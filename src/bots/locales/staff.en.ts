@@ -144,3 +144,6 @@ export const staffEn: StaffMessages = {
     channel_not_configured: 'This channel is not set up.',
   },
 };
+    invalid_segment: 'The choice of customers has a mistake: {detail}',
+    campaign_not_found: 'No such broadcast or campaign.',
+    campaign_finished: 'This broadcast has already finished or been cancelled.',

@@ -145,4 +145,7 @@ export const staffRu = {
   } satisfies Record<ErrorCode, string>,
 };
 
+    invalid_segment: 'Ошибка в выборе клиентов: {detail}',
+    campaign_not_found: 'Такой рассылки или кампании нет.',
+    campaign_finished: 'Эта рассылка уже завершена или отменена.',
 export type StaffMessages = typeof staffRu;
