@@ -20,7 +20,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column last_birthday_year int,
       add column last_winback_at timestamptz;
     create unique index members_vk on members (business_id, vk_user_id) where vk_user_id is not null;
-    create index members_birthday on members (business_id, (substr(birthday::text, 6, 5))) where birthday is not null;
 
     alter table ledger_transactions drop constraint ledger_transactions_type_check;
     alter table ledger_transactions add constraint ledger_transactions_type_check
