@@ -138,3 +138,33 @@ export function checkNotificationSettings(s: NotificationSettings, problems: str
     }
   }
 }
+
+/** A change to the settings: any field; birthday, win-back and templates change part by part (a template set to null goes back to the default). */
+export type NotificationSettingsChange = Partial<Omit<NotificationSettings, 'birthday' | 'winback' | 'templates'>> & {
+  birthday?: Partial<BirthdayCampaignSettings>;
+  winback?: Partial<WinbackCampaignSettings>;
+  templates?: Partial<Record<Language, Partial<Record<MessageKind, string | null>>>>;
+};
+
+export function mergeNotificationSettings(current: NotificationSettings, change: NotificationSettingsChange): NotificationSettings {
+  const defined = <T extends object>(o: T | undefined): Partial<T> => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const { birthday, winback, templates, ...rest } = change;
+  const merged: NotificationSettings = { ...current, ...defined(rest), birthday: { ...current.birthday, ...defined(birthday) }, winback: { ...current.winback, ...defined(winback) }, templates: { ...current.templates } };
+  if (templates !== undefined && (typeof templates !== 'object' || templates === null || Array.isArray(templates))) {
+    merged.templates = templates as never; // reported by checkNotificationSettings
+    return merged;
+  }
+  for (const [lang, byKind] of Object.entries(templates ?? {})) {
+    if (typeof byKind !== 'object' || byKind === null || Array.isArray(byKind)) {
+      (merged.templates as Record<string, unknown>)[lang] = byKind;
+      continue;
+    }
+    const next: Record<string, string> = { ...(merged.templates[lang as Language] ?? {}) };
+    for (const [kind, text] of Object.entries(byKind)) {
+      if (text === null) delete next[kind];
+      else next[kind] = text as string;
+    }
+    (merged.templates as Record<string, unknown>)[lang] = next;
+  }
+  return merged;
+}

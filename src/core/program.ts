@@ -1,7 +1,7 @@
 // A business's loyalty rules. Rates are basis points (500 = 5%), money in minor units, points integers.
 import { DomainError } from './errors.js';
 import { DEFAULT_CUSTOMER_SETTINGS, checkCustomerSettings, type CustomerSettings } from './customerSettings.js';
-import { DEFAULT_NOTIFICATION_SETTINGS, checkNotificationSettings, type NotificationSettings } from './notificationSettings.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, checkNotificationSettings, mergeNotificationSettings, type NotificationSettings, type NotificationSettingsChange } from './notificationSettings.js';
 import { FULL_RATE_BP, MAX_AMOUNT, MAX_POINTS, isWhole, type Minor, type Points } from './money.js';
 
 export interface Tier {
@@ -112,6 +112,7 @@ export function validateProgram(p: Program): Program {
 }
 
 /** Merges a partial change into a program and validates the result as a whole. */
-export function changeProgram(current: Program, change: Partial<Program>): Program {
-  return validateProgram({ ...current, ...change });
+export function changeProgram(current: Program, change: Partial<Omit<Program, 'notifications'>> & { notifications?: NotificationSettingsChange | undefined }): Program {
+  const { notifications, ...rest } = change;
+  return validateProgram({ ...current, ...rest, notifications: notifications ? mergeNotificationSettings(current.notifications, notifications) : current.notifications });
 }

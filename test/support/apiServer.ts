@@ -10,7 +10,8 @@ import { createClient, type KopilkaClient } from '../../src/client/index.js';
 import { createLogger, silentLogger } from '../../src/config/logger.js';
 import type { Program } from '../../src/core/index.js';
 import { createHttpApp, startHttpServer } from '../../src/http/server.js';
-import { createTestClocks } from '../../src/jobs/testClock.js';
+import { createTestClocks, expiryJob, type SteppedJob } from '../../src/jobs/testClock.js';
+import type { TestClocks } from '../../src/app/testClocks.js';
 import { freePort } from '../../src/store/embedded/freePort.js';
 import { testClockStore } from '../../src/store/testClocks.js';
 import { openTestDatabase, type TestDatabase } from './testDatabase.js';
@@ -37,9 +38,19 @@ export interface ApiHarness {
 
 export const CARD_LINK_BASE = 'https://card.test/card/';
 
-export async function startApi(opts: { rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number; /** serve the built card app at /card/ and the cashier screen at /cashier/ */ cardApp?: boolean } = {}): Promise<ApiHarness> {
+/** More to run beside the server on its database (the notifications engine): its stepped jobs, and its stop. */
+export interface ApiExtras {
+  jobs?: SteppedJob[];
+  /** Told the test clocks once they exist (null without --test-clock). */
+  clocks?: (clocks: TestClocks | null) => void;
+  close?: () => Promise<void>;
+}
+
+export async function startApi(opts: { setup?: (t: TestDatabase) => Promise<ApiExtras>; rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number; /** serve the built card app at /card/ and the cashier screen at /cashier/ */ cardApp?: boolean } = {}): Promise<ApiHarness> {
   const t = await openTestDatabase();
-  const testClocks = opts.testClock ? await createTestClocks(t.deps, testClockStore(t.db)) : null;
+  const extras = (await opts.setup?.(t)) ?? {};
+  const testClocks = opts.testClock ? await createTestClocks(t.deps, testClockStore(t.db), { jobs: [expiryJob, ...(extras.jobs ?? [])] }) : null;
+  extras.clocks?.(testClocks);
   // KOPILKA_TEST_LOG=1 shows the server's errors.
   const log = process.env.KOPILKA_TEST_LOG ? createLogger('error') : silentLogger;
   const sentCodes: ApiHarness['sentCodes'] = [];
@@ -88,6 +99,7 @@ export async function startApi(opts: { rateLimit?: number; testClock?: boolean; 
     },
     async close() {
       await server.close();
+      await extras.close?.();
       await t.close();
     },
   };

@@ -44,6 +44,7 @@ export async function openTestDatabase(opts: { max?: number; clock?: ManualClock
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       await c.query(`drop schema ${schema} cascade`);
+      await c.query(`drop schema if exists ${schema}_boss cascade`); // the job queue's, when a test started one
       await c.end();
     },
   };
