@@ -10,10 +10,12 @@ import type { Logger } from '../../config/logger.js';
 import { createHttpApp, startHttpServer } from '../../http/server.js';
 import { startBotRunner } from '../../bots/runner.js';
 import { startScheduler } from '../../jobs/scheduler.js';
-import { createTestClocks } from '../../jobs/testClock.js';
+import { createTestClocks, expiryJob } from '../../jobs/testClock.js';
 import { startWebhookWorker } from '../../jobs/webhooks.js';
 import { testClockStore } from '../../store/testClocks.js';
 import { openApp } from '../compose.js';
+import { startNotifications, type Notifications } from '../notifications.js';
+import type { TestClocks } from '../../app/testClocks.js';
 
 /** The built card app, in the package (npm start builds it when its sources changed). */
 const CARD_APP_DIST = path.resolve(import.meta.dirname, '../../../web/card/dist');
@@ -47,12 +49,25 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
   const channels = { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' };
   const till = { codes: redeemCodeSender(app.deps, channels), alerts: staffAlerts(app.deps, channels) };
   const bots = startBotRunner(app.deps, log, { apiRoot: config.telegramApiRoot, publicUrl: config.publicUrl, till, cashierBaseUrl: baseUrlOf(config) });
+  let notifications: Notifications | undefined;
   const stopJobs = async () => {
-    await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop()]);
+    await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop(), notifications?.stop()]);
   };
   let http;
   try {
-    const testClocks = config.testClock ? await createTestClocks(app.deps, testClockStore(app.db)) : null;
+    // Messages to members: the outbox relay, the pg-boss queue and its workers, daily campaigns and broadcasts.
+    let clocks: TestClocks | null = null;
+    notifications = await startNotifications(app.deps, {
+      db: app.db,
+      url: app.database.url,
+      log,
+      telegramApiRoot: config.telegramApiRoot,
+      baseUrl: baseUrlOf(config),
+      endpoints: { publicUrl: config.publicUrl },
+      clockFor: config.testClock ? (businessId) => (clocks ? clocks.clockFor(businessId) : app.deps.clock) : undefined,
+    });
+    const testClocks = config.testClock ? await createTestClocks(app.deps, testClockStore(app.db), { jobs: [expiryJob, ...notifications.steppedJobs] }) : null;
+    clocks = testClocks;
     if (testClocks) log.warn('the test clock is on: API clients can move their business\'s time (never use this in production)');
     const api = { rateLimit: config.apiRateLimit, testClocks };
     const card = {
