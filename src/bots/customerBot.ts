@@ -6,6 +6,7 @@ import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
 import type { BotConnection } from '../core/index.js';
 import { kopilkaContext, type CustomerContext } from './context.js';
+import { memberChat } from './customer/chat.js';
 import { join } from './customer/join.js';
 import { menu } from './customer/menu.js';
 import { profile } from './customer/profile.js';
@@ -24,7 +25,7 @@ export function createCustomerBot(deps: AppDeps, conn: BotConnection, opts: { ap
     ctx.kopilka = kopilkaContext(deps, conn.businessId, { name: business.name, pointsName: business.program.pointsName }, ctx.from?.language_code, cardUrl);
     await next();
   });
-  bot.chatType('private').use(join, menu, profile);
+  bot.chatType('private').use(join, menu, profile, memberChat({ log: opts.log, telegramApiRoot: opts.apiRoot }));
   bot.on('message', (ctx) => ctx.reply(ctx.kopilka.t('unknown')));
   bot.on('callback_query', (ctx) => ctx.answerCallbackQuery());
   bot.catch(async (err) => {

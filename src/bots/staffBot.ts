@@ -11,6 +11,7 @@ import { DomainError, type BotConnection } from '../core/index.js';
 import { langOf } from './i18n.js';
 import { access } from './staff/access.js';
 import { admin, helpText } from './staff/admin.js';
+import { chat as chatReplies } from './staff/chat.js';
 import { find } from './staff/find.js';
 import { mainMenu } from './staff/keyboards.js';
 import { member } from './staff/member.js';
@@ -61,7 +62,7 @@ export function createStaffBot(
     await next();
   });
   const chat = bot.chatType('private');
-  chat.use(explainDomainErrors, access, admin, operations, member, find);
+  chat.use(explainDomainErrors, access, chatReplies, admin, operations, member, find);
   chat.on('message', (ctx) => ctx.reply(`${ctx.kopilka.t('unknown')}\n\n${helpText(ctx)}`, { reply_markup: mainMenu(ctx) }));
   chat.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.kopilka.t('opStale') }));
   bot.on('callback_query', (ctx) => ctx.answerCallbackQuery());

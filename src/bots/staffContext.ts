@@ -31,7 +31,8 @@ export type StaffFlow =
   | { step: 'adjust_reason'; id: string; memberId: string; points: number }
   | { step: 'adjust_confirm'; id: string; memberId: string; points: number; reason: string }
   | { step: 'bonus_confirm'; id: string; points: number; reason: string }
-  | { step: 'invite_name'; id: string; role: StaffRole };
+  | { step: 'invite_name'; id: string; role: StaffRole }
+  | { step: 'chat_reply'; id: string; memberId: string; who: string };
 
 /** What the staff bot keeps for one Telegram user (under `staff` in the shared bot session). */
 export interface StaffState {

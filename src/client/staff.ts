@@ -17,6 +17,7 @@ export type StaffAction =
   | 'report.today'
   | 'report.export'
   | 'audit.read'
+  | 'chat.reply'
   | 'settings.change'
   | 'staff.manage'
   | 'broadcast.send'
@@ -143,6 +144,38 @@ export interface TelegramLoginStart {
 
 export type TelegramLoginState = { status: 'pending' } | { status: 'expired' } | ({ status: 'approved' } & StaffSession);
 
+/** One message of the chat with a member: `in` the member wrote, `out` staff answered. */
+export interface ChatMessage {
+  id: string;
+  memberId: string;
+  direction: 'in' | 'out';
+  text: string;
+  channel: string;
+  staff: { id: string; name: string } | null;
+  at: string;
+  /** When staff first saw it (in only); null while unread. */
+  readAt: string | null;
+}
+
+export interface ChatThreadSummary {
+  member: { id: string; name: string | null; cardNumber: string; blocked: boolean };
+  last: ChatMessage;
+  unread: number;
+}
+
+/** The inbox: newest conversation first; `nextBefore` fetches the next page. */
+export interface ChatList {
+  items: ChatThreadSummary[];
+  nextBefore: string | null;
+}
+
+/** One conversation, newest first; opening it marks the member's messages read (`readAt` null here = new). */
+export interface ChatThread {
+  member: { id: string; name: string | null; cardNumber: string; phoneMasked: string; blocked: boolean };
+  items: ChatMessage[];
+  nextBefore: string | null;
+}
+
 export type StaffProblem = ApiProblem;
 
 export class StaffApiError extends Error {
@@ -171,6 +204,11 @@ export function createStaffClient(options: StaffClientOptions = {}) {
   let session = options.sessionToken ?? null;
   const call = sessionCall({ base, fetch: options.fetch, session: () => session, fail: (p) => new StaffApiError(p.status, p.code, p) });
   const query = (q: Record<string, string>) => new URLSearchParams(q).toString();
+  const search = (q: Record<string, string | number | boolean | undefined>) => {
+    const set = Object.entries(q).filter(([, v]) => v !== undefined);
+    return set.length > 0 ? `?${query(Object.fromEntries(set.map(([k, v]) => [k, String(v)])))}` : '';
+  };
+  const chatPath = (businessId: string, memberId?: string) => `/businesses/${encodeURIComponent(businessId)}/chats${memberId === undefined ? '' : `/${encodeURIComponent(memberId)}`}`;
 
   return {
     get sessionToken() {
@@ -206,6 +244,14 @@ export function createStaffClient(options: StaffClientOptions = {}) {
     requestRedeemCode: (input: { memberId: string }) => call<{ expiresAt: string }>('POST', '/redeem-codes', input),
     adjust: (input: { memberId: string; points: number; reason: string }, o: WriteOptions = {}) =>
       call<{ transactionId: string; balance: { available: number; pending: number } }>('POST', '/adjustments', input, o.idempotencyKey ?? newKey()),
+    /** Members' conversations with the business (managers and up). */
+    chats: (businessId: string, q: { unreadOnly?: boolean; limit?: number; before?: string } = {}) =>
+      call<ChatList>('GET', `${chatPath(businessId)}${search(q)}`),
+    chatThread: (businessId: string, memberId: string, q: { limit?: number; before?: string } = {}) =>
+      call<ChatThread>('GET', `${chatPath(businessId, memberId)}${search(q)}`),
+    /** Answers a member; it reaches them on their channel (Telegram first). */
+    replyToChat: (businessId: string, memberId: string, text: string, o: WriteOptions = {}) =>
+      call<ChatMessage>('POST', chatPath(businessId, memberId), { text }, o.idempotencyKey ?? newKey()),
   };
 }
 

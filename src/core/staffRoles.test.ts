@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS, ROLE_PERMISSIONS, STAFF_ACTIONS, can, canAssignRole, ch
 describe('the role table', () => {
   it('gives each role what the docs say, each including the role below', () => {
     expect(ROLE_PERMISSIONS.cashier).toEqual(['till.earn', 'till.redeem', 'member.lookup']);
-    expect(ROLE_PERMISSIONS.manager.filter((a) => !ROLE_PERMISSIONS.cashier.includes(a))).toEqual(['member.search', 'member.history', 'points.adjust', 'report.today', 'report.export', 'audit.read']);
+    expect(ROLE_PERMISSIONS.manager.filter((a) => !ROLE_PERMISSIONS.cashier.includes(a))).toEqual(['member.search', 'member.history', 'points.adjust', 'report.today', 'report.export', 'audit.read', 'chat.reply']);
     expect(ROLE_PERMISSIONS.admin.filter((a) => !ROLE_PERMISSIONS.manager.includes(a))).toEqual(['points.bulk', 'settings.change', 'staff.manage', 'broadcast.send']);
     expect([...ROLE_PERMISSIONS.owner].sort()).toEqual([...STAFF_ACTIONS].sort());
     expect(can('cashier', 'points.adjust')).toBe(false);

@@ -15,6 +15,7 @@ export const STAFF_ACTIONS = [
   'report.today', // today's totals
   'report.export', // export members and history
   'audit.read', // the audit log
+  'chat.reply', // read members' messages to the business and answer them
   'settings.change', // program rules, branding, bots
   'staff.manage', // invite, block, remove staff; their limits
   'broadcast.send', // messages to all members
@@ -23,7 +24,7 @@ export const STAFF_ACTIONS = [
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 const CASHIER: readonly StaffAction[] = ['till.earn', 'till.redeem', 'member.lookup'];
-const MANAGER: readonly StaffAction[] = [...CASHIER, 'member.search', 'member.history', 'points.adjust', 'report.today', 'report.export', 'audit.read'];
+const MANAGER: readonly StaffAction[] = [...CASHIER, 'member.search', 'member.history', 'points.adjust', 'report.today', 'report.export', 'audit.read', 'chat.reply'];
 const ADMIN: readonly StaffAction[] = [...MANAGER, 'points.bulk', 'settings.change', 'staff.manage', 'broadcast.send'];
 
 /** The table. Each role may do what the role below it may, and more. */

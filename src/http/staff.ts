@@ -14,6 +14,7 @@ import type * as C from '../client/staff.js';
 import type { Logger } from '../config/logger.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
 import { tokenBucket } from './rateLimit.js';
+import { mountStaffChat } from './staffChat.js';
 import { issuesOf } from './route.js';
 
 // The client's types and the use cases' results must stay the same shape (checked when compiling).
@@ -227,6 +228,8 @@ export function mountStaffApi(http: Hono, o: StaffApiOptions): void {
     const before = c.req.query('before');
     return c.json(await readAudit(o.deps, who, { limit: limit === undefined ? undefined : Number(limit), before: before === undefined ? null : Number(before), staffId: c.req.query('staffId') ?? null, memberId: c.req.query('memberId') ?? null }));
   });
+
+  mountStaffChat(api, { deps: o.deps, caller, body, key });
 
   api.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   api.onError((err, c) => {

@@ -72,4 +72,7 @@ export const en: Messages = {
   cmd_profile: 'Profile',
   cmd_help: 'Help',
   menuButton: 'Card',
+  chatSent: 'Your message went to {business}; they will answer you here.',
+  chatTextOnly: 'Only text messages can be sent for now: please write it in words.',
+  chatTooLong: 'That message is too long: {max} characters at most. Please split it.',
 };

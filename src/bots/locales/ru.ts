@@ -71,6 +71,9 @@ export const ru = {
   cmd_profile: 'Профиль',
   cmd_help: 'Помощь',
   menuButton: 'Карта',
+  chatSent: 'Сообщение отправлено в «{business}», вам ответят здесь.',
+  chatTextOnly: 'Пока можно отправить только текст — напишите, пожалуйста, словами.',
+  chatTooLong: 'Слишком длинное сообщение: не больше {max} символов. Разделите его на части.',
 };
 
 export type Messages = typeof ru;

@@ -72,6 +72,11 @@ export const staffRu = {
   helpBonus: '/bonus <число> <причина> — начислить {points} всем клиентам',
   helpBroadcast: '/broadcast <текст> — сообщение всем клиентам, согласившимся на новости',
   helpCancel: '/cancel — отменить начатую операцию',
+  helpChat: 'Сообщения клиентов приходят сюда: нажмите «Ответить» под сообщением или ответьте на него (свайп влево).',
+  chatWho: 'карта …{last4}',
+  btnChatReply: '✍️ Ответить',
+  chatAskReply: 'Напишите ответ для {who} — он придёт клиенту в чат с ботом «{business}».',
+  chatSent: '✅ Ответ отправлен: {who}.',
   today: 'Итоги за {date}:\nПокупок: {purchases} на {amount}\nНачислено: {earned} {points}\nСписано: {redeemed} {points}\nНовых клиентов: {newMembers}',
   inviteAskRole: 'Кого пригласить?',
   inviteAskName: 'Как зовут нового сотрудника ({role})?',
@@ -140,12 +145,12 @@ export const staffRu = {
     invalid_confirmation_code: 'Код подтверждения неверный или истёк.',
     too_many_attempts: 'Слишком много неверных кодов. Через минуту отправьте клиенту новый код.',
     invalid_template: 'Шаблон сообщения с ошибкой: {detail}',
+    invalid_segment: 'Ошибка в выборе клиентов: {detail}',
+    campaign_not_found: 'Такой рассылки или кампании нет.',
+    campaign_finished: 'Эта рассылка уже завершена или отменена.',
     invalid_channel_config: 'Ошибка в настройках канала: {detail}',
     channel_not_configured: 'Этот канал не настроен.',
   } satisfies Record<ErrorCode, string>,
 };
 
-    invalid_segment: 'Ошибка в выборе клиентов: {detail}',
-    campaign_not_found: 'Такой рассылки или кампании нет.',
-    campaign_finished: 'Эта рассылка уже завершена или отменена.',
 export type StaffMessages = typeof staffRu;

@@ -23,6 +23,7 @@ export function helpText(ctx: StaffContext): string {
   if (can(role, 'staff.manage')) lines.push(t('helpInvite'));
   if (can(role, 'points.bulk')) lines.push(t('helpBonus'));
   if (can(role, 'broadcast.send')) lines.push(t('helpBroadcast'));
+  if (can(role, 'chat.reply')) lines.push(t('helpChat'));
   lines.push(t('helpCancel'));
   return lines.join('\n');
 }
