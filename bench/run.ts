@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick] [-- --only accrual|embedded|expiry|api]` (or `npm run bench -- api`): the benchmarks of
-// issue 2 and of the Integration API. Each part writes bench/results/<ISO date>-<part>.json (…-<part>-quick.json for
+// `npm run bench [-- --quick] [-- --only accrual|embedded|expiry|api|notify]` (or `npm run bench -- api`): the benchmarks of
+// issue 2, of the Integration API and of the notifications engine (issue 6). Each part writes bench/results/<ISO date>-<part>.json (…-<part>-quick.json for
 // --quick) and the run ends with a summary.
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -10,9 +10,10 @@ import { apiWorkload, type ApiResult } from './api.js';
 import { startEmbeddedServer } from './embedded.js';
 import { expiryWorkload, type ExpiryResult } from './expiry.js';
 import { busyPercent, machineInfo, serverInfo, type ServerInfo } from './machine.js';
+import { notifyWorkload, type NotifyResult } from './notify.js';
 import { pgbenchAvailable, runPgbench, type PgbenchResult } from './pgbench.js';
 
-const PARTS = ['accrual', 'embedded', 'expiry', 'api'] as const;
+const PARTS = ['accrual', 'embedded', 'expiry', 'api', 'notify'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values: flags, positionals } = parseArgs({
@@ -44,6 +45,16 @@ const settings = {
     probeSeconds: quick ? 3 : 5,
     paceGroups: 50,
     rateLimit: 1_000_000,
+  },
+  notify: {
+    members: quick ? 2_000 : 100_000,
+    limitPerSecond: 300,
+    clientFraction: 0.98,
+    // 4 × 50 messages in flight cover ~0.7 s of slots at 300/s, so a slow fetch or claim does not leave slots unused.
+    workers: 4,
+    batchSize: 50,
+    reminderMembers: quick ? 2_000 : 100_000,
+    lotsPerMember: 10,
   },
 };
 const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -225,6 +236,26 @@ if (parts.includes('api')) {
     `  → ${file}`,
   );
   if (failures > 0 || !api.verification.passed) process.exitCode = 1;
+}
+
+if (parts.includes('notify')) {
+  log(`\n[notify] the notifications engine on fresh databases at ${masked(url)}, the Bot API stand-in in this process`);
+  const busy = await checkQuiet();
+  const server = await serverInfo(url);
+  const r: NotifyResult = await notifyWorkload(url, settings.notify, log);
+  const file = await save('notify', r, server, busy);
+  const b = r.broadcast;
+  const m = r.reminders;
+  const ok = b.goals.fractionAtLeast095 && b.goals.zeroLost && b.goals.zeroDuplicated;
+  summary.push(
+    `Notifications: broadcast to ${b.members.toLocaleString('en')} members through pg-boss workers and the Telegram sender, stand-in limit ${b.limitPerSecond}/s with 429s (sender paced at ${b.clientPerSecond}/s):`,
+    `  ${b.ratePerSecond} messages/s = ${b.fractionOfLimit} of the limit (goal ≥ 0.95 → ${b.goals.fractionAtLeast095 ? 'met' : 'NOT met'}; middle 90 %: ${b.middleFractionOfLimit}); peak ${b.peakPerSecond} in a second, ${b.tooManyRequests} answered 429, ${b.stalls.count} stalls ≥ 50 ms (${b.stalls.seconds} s)  [headline]`,
+    `  lost ${b.lost}, duplicated ${b.duplicated} (goal 0 and 0 → ${b.goals.zeroLost && b.goals.zeroDuplicated ? 'met' : 'NOT met'}); outbox ${JSON.stringify(b.outbox)}`,
+    `  planning ${b.planSeconds} s + enqueue into pg-boss ${b.enqueueSeconds} s; all delivered ${b.totalSeconds} s after the broadcast was created; machine CPU ${b.machineCpuPercent} %`,
+    `Expiry reminders for ${m.lots.toLocaleString('en')} lots of ${m.members.toLocaleString('en')} members: ${m.messages.toLocaleString('en')} planned over ${m.days} days in ${m.planSeconds} s, released into pg-boss in ${m.enqueueSeconds} s`,
+    `  → ${file}`,
+  );
+  if (!ok) process.exitCode = 1;
 }
 
 console.log(`\n=== Summary (${mode}) ===\n${summary.join('\n')}`);
