@@ -14,6 +14,8 @@ import { programRoutes } from './api/program.js';
 import { purchaseRoutes } from './api/purchases.js';
 import { testClockRoutes } from './api/testClock.js';
 import { webhookRoutes } from './api/webhooks.js';
+import { notificationChannelRoutes } from './api/notificationChannels.js';
+import type { ChannelTestSend } from '../app/notificationChannels.js';
 import { broadcastRoutes } from './api/broadcasts.js';
 import { openApiDocument } from './openapi.js';
 import { tokenBucket } from './rateLimit.js';
@@ -31,6 +33,8 @@ export interface ApiOptions {
   /** Present only when the server runs with --test-clock. */
   testClocks?: TestClocks | null;
   version?: string;
+  /** Sends a test message through a business's VK, SMS or e-mail channel; without it the test endpoint answers 404. */
+  channelTest?: ChannelTestSend | null;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -87,6 +91,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   memberRoutes(router);
   purchaseRoutes(router);
   webhookRoutes(router);
+  notificationChannelRoutes(router, o.channelTest ?? null);
   broadcastRoutes(router);
   if (clocks) testClockRoutes(router, clocks);
 

@@ -10,6 +10,7 @@ import { mountCardApi, type CardApiOptions } from './card.js';
 import { mountCardStatic, mountCashierStatic, type CardStaticOptions } from './cardStatic.js';
 import { mountStaffApi, type StaffApiOptions } from './staff.js';
 import { problem } from './problem.js';
+import { mountSmsCallbacks } from './smsCallbacks.js';
 
 export interface HttpDeps {
   app: AppDeps;
@@ -60,6 +61,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       },
     };
     mountStaffApi(http, { ...staffDefaults, ...deps.staff, deps: deps.app, log });
+    mountSmsCallbacks(http, { deps: deps.app, log });
     mountCardApi(http, { linkBase: null, testClocks: deps.api.testClocks ?? null, ...deps.card, deps: deps.app, log, codes: deps.card?.codes ?? noChannel });
   }
   if (deps.cardApp) mountCardStatic(http, deps.cardApp);
