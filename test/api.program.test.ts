@@ -14,6 +14,12 @@ describe('GET/PATCH /program', () => {
       infoText: '', questionnaire: [{ id: 'birthday', type: 'birthday', label: '', required: false }],
       referral: { enabled: false, inviterBonus: 0, friendBonus: 0 }, rewards: [],
       branding: { logoUrl: null, accentColor: '#2f6fed', cardColor: '#1f2a44', cardTextColor: '#ffffff' },
+      notifications: {
+        language: 'ru', channelOrder: ['telegram', 'vk', 'sms', 'email'], quietHours: { start: '21:00', end: '09:00' }, sendAt: '12:00',
+        accrualNotices: true, redemptionNotices: true, welcomeMessage: true, expiryReminderDays: [4, 1],
+        birthday: { enabled: false, bonus: 0, validDays: 7, controlPercent: 0 }, winback: { enabled: false, afterDays: 45, bonus: 0, bonusValidDays: 14, controlPercent: 0 },
+        reportWindowDays: 30, templates: {},
+      },
     });
     const changed = await api.program.update({ earnPercent: 2.55, pointsName: 'бонусы', pointsLifetimeDays: null, timezone: 'Asia/Yekaterinburg' });
     expect(changed).toMatchObject({ earnPercent: 2.55, pointsName: 'бонусы', pointsLifetimeDays: null, timezone: 'Asia/Yekaterinburg', maxRedeemPercent: 30 });

@@ -12,6 +12,8 @@ import {
   type Referral,
   type Reward,
   type Branding,
+  type NotificationSettings,
+  type NotificationSettingsChange,
 } from '../core/index.js';
 import type { AppDeps } from './deps.js';
 import { loadBusiness } from './members.js';
@@ -43,9 +45,11 @@ export interface ProgramView {
   referral: Referral;
   rewards: Reward[];
   branding: Branding;
+  notifications: NotificationSettings;
 }
 
-export type ProgramChange = Partial<Omit<ProgramView, 'tiers' | 'questionnaire' | 'referral' | 'branding'>> & {
+export type ProgramChange = Partial<Omit<ProgramView, 'tiers' | 'questionnaire' | 'referral' | 'branding' | 'notifications'>> & {
+  notifications?: NotificationSettingsChange | undefined;
   questionnaire?: { id: string; type: Question['type']; label?: string | undefined; required?: boolean | undefined }[] | undefined;
   referral?: Partial<Referral> | undefined;
   branding?: Partial<Branding> | undefined;
@@ -73,6 +77,7 @@ export function programView(b: Business): ProgramView {
     referral: { ...p.referral },
     rewards: p.rewards.map((r) => ({ ...r })),
     branding: { ...p.branding },
+    notifications: structuredClone(p.notifications),
   };
 }
 
@@ -94,7 +99,7 @@ export async function updateProgram(deps: AppDeps, input: { businessId: string; 
     if (r === null) problems.push(`${field} must be a number from 0 to 100 with at most two decimals`);
     return r ?? undefined;
   };
-  const change: Partial<Program> = {};
+  const change: Partial<Omit<Program, 'notifications'>> & { notifications?: NotificationSettingsChange } = {};
   const set = <K extends keyof Program>(k: K, v: Program[K] | undefined) => {
     if (v !== undefined) change[k] = v;
   };
@@ -134,6 +139,7 @@ export async function updateProgram(deps: AppDeps, input: { businessId: string; 
     // Referral and branding change field by field; the rest of each stays as it was.
     if (c.referral !== undefined) change.referral = { ...business.program.referral, ...stripUndefined(c.referral) };
     if (c.branding !== undefined) change.branding = { ...business.program.branding, ...stripUndefined(c.branding) };
+    if (c.notifications !== undefined) change.notifications = c.notifications;
     let program: Program = business.program;
     try {
       program = changeProgram(business.program, change);

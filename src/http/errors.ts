@@ -110,7 +110,7 @@ export function toProblem(c: Context, e: unknown): Response | null {
       const field = typeof e.details.field === 'string' ? e.details.field : '';
       extra.errors = [{ path: field, message: e.message }];
     }
-    if ((e.code === 'invalid_program' || e.code === 'invalid_channel_config' || e.code === 'invalid_segment') && Array.isArray(e.details.problems)) {
+    if ((e.code === 'invalid_program' || e.code === 'invalid_channel_config' || e.code === 'invalid_segment' || e.code === 'invalid_template') && Array.isArray(e.details.problems)) {
       extra.errors = (e.details.problems as string[]).map((message) => ({ path: message.split(' ')[0] ?? '', message }));
     }
     return errorResponse(c, DOMAIN_STATUS[e.code], e.code, e.message ?? ERROR_CODES[e.code], extra);

@@ -136,9 +136,34 @@ const customerSettingsInput = {
     .optional(),
 };
 
+const TEMPLATE_KINDS = ['accrual', 'redemption', 'expiry_reminder', 'welcome', 'birthday', 'winback'] as const;
+const clock = (d: string) => z.string().max(5).describe(`${d}, HH:MM in the business's time zone`);
+const campaignInput = {
+  enabled: z.boolean().optional(),
+  bonus: z.number().int().min(0).max(MAX_POINTS).optional().describe('Gift points; 0 = a message only'),
+  controlPercent: z.number().int().optional().describe('Share of members held out as a control group (get nothing), to measure the effect'),
+};
+const templatesOf = z.partialRecord(z.enum(TEMPLATE_KINDS), z.string().max(4000).nullable());
+
+export const NotificationsUpdate = z.strictObject({
+  language: z.enum(['ru', 'en']).optional().describe('Language of messages to members who have not chosen one'),
+  channelOrder: z.array(z.enum(['telegram', 'vk', 'sms', 'email'])).min(1).max(4).optional().describe('Channels tried in this order; a member is reached on the first that works'),
+  quietHours: z.strictObject({ start: clock('Quiet from'), end: clock('Quiet until') }).nullable().optional().describe('Nothing scheduled or marketing goes out then; null = any time'),
+  sendAt: clock('When reminders, birthday and win-back messages go out').optional(),
+  accrualNotices: z.boolean().optional(),
+  redemptionNotices: z.boolean().optional(),
+  welcomeMessage: z.boolean().optional(),
+  expiryReminderDays: z.array(z.number().int()).max(5).optional().describe('Days before points expire that a reminder goes, e.g. [4, 1]'),
+  birthday: z.strictObject({ ...campaignInput, validDays: z.number().int().optional().describe('Days the birthday points stay valid') }).optional(),
+  winback: z.strictObject({ ...campaignInput, afterDays: z.number().int().optional().describe('Days since the last purchase'), bonusValidDays: z.number().int().optional() }).optional(),
+  reportWindowDays: z.number().int().optional().describe('Campaign reports count a purchase within this many days as a return'),
+  templates: z.partialRecord(z.enum(['ru', 'en']), templatesOf).optional().describe('Your texts per language and kind; null goes back to the default. Variables in braces, e.g. {name}, {points}, {balance}'),
+});
+
 export const ProgramUpdate = z
   .strictObject({
     ...customerSettingsInput,
+    notifications: NotificationsUpdate.optional().describe('Messages to members: channels, quiet hours, notices, reminders, campaigns, texts'),
     pointsName: z.string().min(1).max(40).optional(),
     currency: z.string().length(3).optional().describe('ISO 4217; cannot change once purchases exist'),
     timezone: z.string().min(1).max(64).optional().describe('IANA time zone, e.g. Europe/Moscow'),
@@ -337,8 +362,45 @@ export const Program = z
     referral: z.object({ enabled: z.boolean(), inviterBonus: points('For the member who invited'), friendBonus: points('For the friend who joined') }),
     rewards: z.array(z.object({ id: z.string(), title: z.string(), points: points('Price in points') })),
     branding: z.object({ logoUrl: z.string().nullable(), accentColor: z.string(), cardColor: z.string(), cardTextColor: z.string() }),
+    notifications: z.object({
+      language: z.enum(['ru', 'en']),
+      channelOrder: z.array(z.enum(['telegram', 'vk', 'sms', 'email'])),
+      quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
+      sendAt: z.string(),
+      accrualNotices: z.boolean(),
+      redemptionNotices: z.boolean(),
+      welcomeMessage: z.boolean(),
+      expiryReminderDays: z.array(z.number().int()),
+      birthday: z.object({ enabled: z.boolean(), bonus: z.number().int(), validDays: z.number().int(), controlPercent: z.number().int() }),
+      winback: z.object({ enabled: z.boolean(), afterDays: z.number().int(), bonus: z.number().int(), bonusValidDays: z.number().int(), controlPercent: z.number().int() }),
+      reportWindowDays: z.number().int(),
+      templates: z.partialRecord(z.enum(['ru', 'en']), z.partialRecord(z.enum(TEMPLATE_KINDS), z.string())).describe('Only the texts the business changed; the rest are the defaults (GET /program/templates)'),
+    }),
   })
   .register(responseSchemas, { id: 'Program' });
+
+export const TemplatePreviewRequest = z
+  .strictObject({
+    kind: z.enum(TEMPLATE_KINDS),
+    text: z.string().max(4000).describe('The template to check, with {variables}'),
+    language: z.enum(['ru', 'en']).optional().describe('Default: the business\'s language'),
+  })
+  .register(requestSchemas, { id: 'TemplatePreviewRequest' });
+
+export const TemplatePreview = z
+  .object({ text: z.string().describe('The template filled with sample values'), variables: z.array(z.string()).describe('The variables this kind may use') })
+  .register(responseSchemas, { id: 'TemplatePreview' });
+
+export const TemplateList = z
+  .object({
+    items: z.array(z.object({
+      kind: z.enum(TEMPLATE_KINDS),
+      variables: z.array(z.string()),
+      texts: z.object({ ru: z.string(), en: z.string() }).describe('What is sent now: the business\'s own text, or the default'),
+      custom: z.object({ ru: z.boolean(), en: z.boolean() }),
+    })),
+  })
+  .register(responseSchemas, { id: 'TemplateList' });
 
 export const QrToken = z.object({ token: z.string(), expiresAt: timestamp('When it stops working') }).register(responseSchemas, { id: 'QrToken' });
 
