@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBot } from '../src/app/bots.js';
 import { createMember } from '../src/app/createMember.js';
+import { eraseMember } from '../src/app/eraseMember.js';
 import { inviteStaff } from '../src/app/staff.js';
 import { updateMember } from '../src/app/updateMember.js';
 import { startBotRunner, type BotRunner } from '../src/bots/runner.js';
@@ -169,7 +170,7 @@ describe('staff answer in the staff bot', () => {
       ['in', null, false],
       ['out', staffBot.manager.id, true],
     ]);
-    // A cashier never gets the forward; a pressed button with a member id (forged) is refused by the role table.
+    // A cashier never gets the forward, and their help says nothing of answering customers.
     const cashier = staffBot.cashier.u;
     const cashierSeen = cashier.messages().length;
     cashier.sendCommand('/help');
@@ -288,5 +289,20 @@ describe('the staff API inbox', () => {
     expect(await outbox(member.id)).toEqual([]);
     expect((await chatRows(member.id)).map((r) => r.direction)).toEqual(['in']);
     expect(await h.t.db.selectFrom('audit_log').select('id').where('action', '=', 'chat.reply').where('member_id', '=', member.id).execute()).toEqual([]);
+  });
+
+  it('erasing a member\'s data deletes their conversation; it can no longer be opened or answered', async () => {
+    const owner = await aStaff(h, shopId, 'owner');
+    const u = customer();
+    const member = await aMember(u, 'Ева');
+    u.sendText('Удалите мои данные, пожалуйста');
+    await u.waitForMessage();
+    await owner.client.replyToChat(shopId, member.id, 'Удалим.');
+    expect(await chatRows(member.id)).toHaveLength(2);
+    await eraseMember(h.t.deps, { businessId: shopId, memberId: member.id, channel: 'web' });
+    expect(await chatRows(member.id)).toEqual([]);
+    expect((await owner.client.chats(shopId)).items.map((x) => x.member.id)).not.toContain(member.id);
+    expect(await codeOf(owner.client.chatThread(shopId, member.id))).toBe('member_not_found');
+    expect(await codeOf(owner.client.replyToChat(shopId, member.id, 'ещё'))).toBe('member_not_found');
   });
 });

@@ -110,7 +110,7 @@ export async function replyToMember(
   return deps.uow.run((repos) =>
     once(repos, input.businessId, input.idempotencyKey ?? null, 'chat.reply', { memberId, text }, at, async () => {
       const member = await repos.members.get(input.businessId, memberId);
-      if (!member) throw new DomainError('member_not_found');
+      if (!member || member.erasedAt) throw new DomainError('member_not_found');
       const id = deps.newId();
       // Noted with the conversation's channel; the engine still picks among the member's reachable channels.
       const [newest] = await repos.chat.messages(input.businessId, memberId, { limit: 1, before: null });
@@ -180,12 +180,12 @@ export async function chatThread(
   const at = deps.clock.now();
   return deps.uow.run(async (repos) => {
     const member = await repos.members.get(input.businessId, memberId);
-    if (!member) throw new DomainError('member_not_found');
+    if (!member || member.erasedAt) throw new DomainError('member_not_found');
     const rows = await repos.chat.messages(input.businessId, memberId, { limit, before: input.before ?? null });
     await repos.chat.markRead(input.businessId, memberId, at);
     const tail = rows.length === limit ? rows[rows.length - 1] : undefined;
     return {
-      member: { id: member.id, name: member.name, cardNumber: member.cardNumber, phoneMasked: member.erasedAt ? '' : maskPhone(member.phone), blocked: member.blocked },
+      member: { id: member.id, name: member.name, cardNumber: member.cardNumber, phoneMasked: maskPhone(member.phone), blocked: member.blocked },
       items: rows.map(chatMessageView),
       nextBefore: tail ? tail.id : null,
     };

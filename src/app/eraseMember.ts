@@ -17,6 +17,7 @@ export async function eraseMember(deps: AppDeps, input: { businessId: string; me
     if (member.telegramUserId !== null) await repos.botSessions.set(business.id, member.telegramUserId, null, now);
     await repos.members.erase(business.id, member.id, now);
     await repos.cardSessions.endAll(business.id, member.id);
+    await repos.chat.forget(business.id, member.id); // what they wrote to the business is theirs too
     for (const kind of ['personal_data', 'marketing'] as const) {
       await repos.members.addConsent({ businessId: business.id, memberId: member.id, kind, granted: false, textVersion: ERASURE_TEXT_VERSION, channel: input.channel, at: now });
     }

@@ -45,4 +45,6 @@ export interface ChatRepository {
   messages(businessId: string, memberId: string, q: { limit: number; before: string | null }): Promise<ChatMessageRecord[]>;
   /** Marks the member's unread messages read; returns how many. */
   markRead(businessId: string, memberId: string, at: Date): Promise<number>;
+  /** Deletes the member's conversation (their data is erased); returns how many messages. */
+  forget(businessId: string, memberId: string): Promise<number>;
 }

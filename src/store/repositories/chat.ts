@@ -92,5 +92,10 @@ export function chatRepository(db: Kysely<Database>): ChatRepository {
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
+
+    async forget(businessId, memberId) {
+      const r = await db.deleteFrom('chat_messages').where('business_id', '=', businessId).where('member_id', '=', memberId).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
   };
 }
