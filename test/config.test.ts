@@ -17,6 +17,9 @@ describe('loadConfig', () => {
       testClock: false,
       nodeEnv: null,
       telegramApiRoot: 'https://api.telegram.org',
+      vkApiRoot: 'https://api.vk.ru',
+      smsRuApiRoot: 'https://sms.ru',
+      smscApiRoot: 'https://smsc.ru',
     });
   });
 

@@ -22,6 +22,10 @@ export interface Config {
   nodeEnv: string | null;
   /** Where the Telegram Bot API is (a local stand-in in tests). */
   telegramApiRoot: string;
+  /** Where the VK API, SMS.ru and SMSC.ru are (local stand-ins in tests; SMSC's regional sites, e.g. https://smsc.kz). */
+  vkApiRoot: string;
+  smsRuApiRoot: string;
+  smscApiRoot: string;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +70,9 @@ const SETTINGS = {
   },
   nodeEnv: { env: 'NODE_ENV', flag: undefined, schema: optional(z.string()) },
   telegramApiRoot: { env: 'TELEGRAM_API_ROOT', flag: undefined, schema: z.preprocess(emptyToUndefined, httpUrl.default('https://api.telegram.org')) },
+  vkApiRoot: { env: 'VK_API_ROOT', flag: undefined, schema: z.preprocess(emptyToUndefined, httpUrl.default('https://api.vk.ru')) },
+  smsRuApiRoot: { env: 'SMSRU_API_ROOT', flag: undefined, schema: z.preprocess(emptyToUndefined, httpUrl.default('https://sms.ru')) },
+  smscApiRoot: { env: 'SMSC_API_ROOT', flag: undefined, schema: z.preprocess(emptyToUndefined, httpUrl.default('https://smsc.ru')) },
   logLevel: {
     env: 'LOG_LEVEL',
     flag: '--debug',
@@ -113,6 +120,9 @@ function readAll(env: NodeJS.ProcessEnv, overrides: ConfigOverrides): Config {
     testClock: read('testClock', env, overrides),
     nodeEnv: read('nodeEnv', env, overrides) ?? null,
     telegramApiRoot: read('telegramApiRoot', env, overrides).replace(/\/+$/, ''),
+    vkApiRoot: read('vkApiRoot', env, overrides).replace(/\/+$/, ''),
+    smsRuApiRoot: read('smsRuApiRoot', env, overrides).replace(/\/+$/, ''),
+    smscApiRoot: read('smscApiRoot', env, overrides).replace(/\/+$/, ''),
   };
 }
 

@@ -15,6 +15,9 @@ import { startWebhookWorker } from '../../jobs/webhooks.js';
 import { testClockStore } from '../../store/testClocks.js';
 import { openApp } from '../compose.js';
 import { startNotifications, type Notifications } from '../notifications.js';
+import { configuredSenders } from '../../notify/channels/configured.js';
+import { DEFAULT_PROVIDER_ENDPOINTS } from '../../notify/channels/endpoints.js';
+import type { OutgoingMessage, StoredChannel } from '../../core/index.js';
 import type { TestClocks } from '../../app/testClocks.js';
 
 /** The built card app, in the package (npm start builds it when its sources changed). */
@@ -50,26 +53,32 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
   const till = { codes: redeemCodeSender(app.deps, channels), alerts: staffAlerts(app.deps, channels) };
   const bots = startBotRunner(app.deps, log, { apiRoot: config.telegramApiRoot, publicUrl: config.publicUrl, till, cashierBaseUrl: baseUrlOf(config) });
   let notifications: Notifications | undefined;
+  let closeTestSenders = () => {};
   const stopJobs = async () => {
     await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop(), notifications?.stop()]);
+    closeTestSenders();
   };
   let http;
   try {
     // Messages to members: the outbox relay, the pg-boss queue and its workers, daily campaigns and broadcasts.
     let clocks: TestClocks | null = null;
+    const providerEndpoints = { publicUrl: config.publicUrl, vkApiRoot: config.vkApiRoot, smsRuApiRoot: config.smsRuApiRoot, smscApiRoot: config.smscApiRoot };
     notifications = await startNotifications(app.deps, {
       db: app.db,
       url: app.database.url,
       log,
       telegramApiRoot: config.telegramApiRoot,
       baseUrl: baseUrlOf(config),
-      endpoints: { publicUrl: config.publicUrl },
+      endpoints: providerEndpoints,
       clockFor: config.testClock ? (businessId) => (clocks ? clocks.clockFor(businessId) : app.deps.clock) : undefined,
     });
     const testClocks = config.testClock ? await createTestClocks(app.deps, testClockStore(app.db), { jobs: [expiryJob, ...notifications.steppedJobs] }) : null;
     clocks = testClocks;
     if (testClocks) log.warn('the test clock is on: API clients can move their business\'s time (never use this in production)');
-    const api = { rateLimit: config.apiRateLimit, testClocks };
+    // The owner's test messages (POST /notification-channels/:channel/test) go through senders of their own.
+    const testSenders = configuredSenders({ ...DEFAULT_PROVIDER_ENDPOINTS, ...providerEndpoints });
+    closeTestSenders = () => testSenders.close();
+    const api = { rateLimit: config.apiRateLimit, testClocks, channelTest: (c: StoredChannel, m: OutgoingMessage) => testSenders.senderFor(c).send(m) };
     const card = {
       codes: signInCodeSender(app.deps, { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' }),
       linkBase: `${baseUrlOf(config)}/card/`,
