@@ -34,8 +34,16 @@ const CONSENTED = sql`coalesce((select c.granted from member_consents c
    where c.business_id = m.business_id and c.member_id = m.id and c.kind = 'marketing'
    order by c.id desc limit 1), false)`;
 
-/** `from members m … where …` for a segment (without the consent condition); blocked and erased members never match. */
-function segmentFrom(f: SegmentFilter): RawBuilder<unknown> {
+/**
+ * `from members m … where …` for a segment (without the consent condition); blocked and erased members never match.
+ * `perMember`: purchase conditions as per-row lookups (a LIMIT subquery, never turned into a join), for keyset pages —
+ * otherwise a page near the end, estimated small, may be planned as a hash join over all purchases, every page.
+ */
+function segmentFrom(f: SegmentFilter, perMember = false): RawBuilder<unknown> {
+  const bought = (cond: RawBuilder<unknown>) =>
+    perMember
+      ? sql`coalesce((select true from purchases p where p.business_id = m.business_id and p.member_id = m.id and ${cond} limit 1), false)`
+      : sql`exists (select 1 from purchases p where p.business_id = m.business_id and p.member_id = m.id and ${cond})`;
   const where: RawBuilder<unknown>[] = [sql`m.business_id = ${f.businessId}`, sql`not m.blocked`, sql`m.erased_at is null`];
   let lateral = sql``;
   if (f.memberIds) where.push(sql`m.id = any(${f.memberIds}::uuid[])`);
@@ -44,14 +52,14 @@ function segmentFrom(f: SegmentFilter): RawBuilder<unknown> {
   if (f.birthdayMonth !== undefined) where.push(sql`extract(month from m.birthday) = ${f.birthdayMonth}`);
   if (f.channel) where.push(sql`${REACHABLE[f.channel] ?? sql`false`} and not (${f.channel}::text = any(m.dead_channels))`);
   if (f.locationId) {
-    where.push(sql`exists (select 1 from purchases p where p.business_id = m.business_id and p.member_id = m.id and p.location_id = ${f.locationId})`);
+    where.push(bought(sql`p.location_id = ${f.locationId}`));
   }
   if (f.lastPurchaseAfter) {
-    where.push(sql`exists (select 1 from purchases p where p.business_id = m.business_id and p.member_id = m.id and p.occurred_at >= ${f.lastPurchaseAfter})`);
+    where.push(bought(sql`p.occurred_at >= ${f.lastPurchaseAfter}`));
   }
   if (f.lastPurchaseBefore) {
-    where.push(sql`exists (select 1 from purchases p where p.business_id = m.business_id and p.member_id = m.id and p.occurred_at < ${f.lastPurchaseBefore})`);
-    where.push(sql`not exists (select 1 from purchases p where p.business_id = m.business_id and p.member_id = m.id and p.occurred_at >= ${f.lastPurchaseBefore})`);
+    where.push(bought(sql`p.occurred_at < ${f.lastPurchaseBefore}`));
+    where.push(sql`not ${bought(sql`p.occurred_at >= ${f.lastPurchaseBefore}`)}`);
   }
   if (f.tierSpend) {
     const from = f.tierWindowStart ?? null;
@@ -73,6 +81,9 @@ function segmentFrom(f: SegmentFilter): RawBuilder<unknown> {
 }
 
 export function campaignRepository(db: Kysely<Database>): CampaignRepository {
+  // Segment queries are many small index lookups; compiling them (JIT, triggered by their row estimates) costs more
+  // than it saves (~200 ms on 100,000 members). For the rest of this transaction only.
+  const noJit = () => sql`set local jit = off`.execute(db);
   const selectOne = async (businessId: string, id: string, lock: boolean) => {
     let q = db.selectFrom('campaigns').selectAll().where('business_id', '=', businessId).where('id', '=', id);
     if (lock) q = q.forUpdate();
@@ -166,15 +177,24 @@ export function campaignRepository(db: Kysely<Database>): CampaignRepository {
     },
 
     async countSegment(f) {
+      await noJit();
+      // Counting walks every member: the latest marketing answers are read in one pass and joined, rather than
+      // looked up member by member (a third of the time on 100,000 members).
       const r = await sql<{ matched: number; reachable: number }>`
-        select count(*)::int as matched, count(*) filter (where ${f.marketingOnly ? CONSENTED : sql`true`})::int as reachable
-        ${segmentFrom(f)}`.execute(db);
+        with consent as (
+          select distinct on (member_id) member_id, granted from member_consents
+           where business_id = ${f.businessId} and kind = 'marketing'
+           order by member_id, id desc
+        ), segment as (select m.id ${segmentFrom(f)})
+        select count(*)::int as matched, count(*) filter (where ${f.marketingOnly ? sql`coalesce(c.granted, false)` : sql`true`})::int as reachable
+          from segment s left join consent c on c.member_id = s.id`.execute(db);
       return { matched: r.rows[0]?.matched ?? 0, reachable: r.rows[0]?.reachable ?? 0 };
     },
 
     async segmentPage(f, afterId, limit) {
+      await noJit();
       const r = await sql<{ id: string }>`
-        select m.id ${segmentFrom(f)}
+        select m.id ${segmentFrom(f, true)}
            ${afterId === null ? sql`` : sql`and m.id > ${afterId}`}
            ${f.marketingOnly ? sql`and ${CONSENTED}` : sql``}
          order by m.id
