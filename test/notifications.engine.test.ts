@@ -103,3 +103,25 @@ describe('channels and consent', () => {
     await m.chat.waitForMessage((x) => x.text === 'later');
   });
 });
+
+describe('a broadcast asked for by staff', () => {
+  it('reaches every member who agreed to marketing, once, and shows as a broadcast', async () => {
+    const { aStaff } = await import('./support/staff.js');
+    const { requestBroadcast } = await import('../src/app/adminOps.js');
+    const shop = await h.shop(quiet);
+    const a = await h.telegramMember(shop, { name: 'Вера' });
+    const b = await h.telegramMember(shop, { name: 'Глеб' });
+    const c = await h.telegramMember(shop, { name: 'Дина', marketing: false });
+    const owner = await aStaff(h, shop.id, 'owner');
+    const staff = await h.t.deps.uow.run((repos) => repos.staff.get(shop.id, owner.id));
+    await requestBroadcast(h.t.deps, { staff: staff!, channel: 'telegram' }, { text: 'Новое меню, {name}!' });
+    await h.received(a.chat, (x) => x === 'Новое меню, Вера!');
+    await h.received(b.chat, (x) => x === 'Новое меню, Глеб!');
+    const list = (await shop.api.request<{ items: { kind?: string; text: string; status: string }[] }>('GET', '/broadcasts')).body.items;
+    expect(list).toHaveLength(1);
+    expect(list[0]!.text).toBe('Новое меню, {name}!');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(c.chat.messages()).toHaveLength(0);
+    expect(a.chat.messages().filter((x) => x.text.startsWith('Новое меню'))).toHaveLength(1);
+  });
+});

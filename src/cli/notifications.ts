@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { AppDeps } from '../app/deps.js';
 import { finishBroadcasts, nextBroadcastDueAt, planDueBroadcasts } from '../app/broadcasts.js';
 import { planRemindersOnLotsChanged } from '../app/expiryReminders.js';
+import { broadcastFromStaffRequest } from '../app/staffBroadcast.js';
 import type { Logger } from '../config/logger.js';
 import type { Clock } from '../core/index.js';
 import { campaignSteppedJobs, runDailyCampaigns } from '../jobs/campaignJobs.js';
@@ -73,6 +74,7 @@ export async function startNotifications(deps: AppDeps, o: NotificationsOptions)
       ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
       ...(o.intervalSeconds !== undefined ? { intervalSeconds: o.intervalSeconds } : {}),
       onLotsChanged: planRemindersOnLotsChanged,
+      onBroadcastRequested: broadcastFromStaffRequest,
       periodic: [
         { every: o.campaignsEverySeconds ?? 30, job: 'daily-campaigns', run: () => runDailyCampaigns(deps, { log: o.log, ...(o.clockFor ? { depsFor } : {}) }) },
         { every: o.campaignsEverySeconds ?? 30, job: 'plan-broadcasts', run: planBroadcasts },

@@ -22,6 +22,8 @@ export interface NotifyHarness extends ApiHarness {
   telegramMember(shop: { id: string; token: string; api: Awaited<ReturnType<ApiHarness['business']>>['api'] }, o?: { name?: string; marketing?: boolean; phone?: string; birthday?: string }): Promise<{ id: string; cardNumber: string; phone: string; chat: TelegramUser; telegramUserId: number }>;
   /** Message rows of a business, oldest first. */
   messages(businessId: string): Promise<{ id: string; key: string; kind: string; status: string; channel: string | null; member_id: string; body: string | null; send_after: Date; sent_at: Date | null; last_error: string | null }[]>;
+  /** A message the bot sent to this chat, already or within `timeoutMs` (waitForMessage sees only later ones). */
+  received(chat: TelegramUser, match: (text: string) => boolean, timeoutMs?: number): Promise<string>;
   /** Waits until `check` returns something truthy (polling), or fails after `timeoutMs`. */
   waitFor<T>(check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs?: number, what?: string): Promise<T>;
 }
@@ -100,6 +102,9 @@ export async function startNotifyHarness(o: {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
         await new Promise((r) => setTimeout(r, 50));
       }
+    },
+    async received(chat, match, timeoutMs = 20_000) {
+      return h.waitFor(() => chat.messages().map((m) => m.text).find(match), timeoutMs, `a matching message in ${chat.transcript()}`);
     },
     async close() {
       await api.close();
