@@ -122,3 +122,20 @@ describe('the customer bot', () => {
     expect((await u.waitForMessage((m) => m.text.includes('заблокирована'))).text).toBe('Ваша карта заблокирована. Пожалуйста, обратитесь в магазин.');
   });
 });
+
+describe('blocking the bot', () => {
+  it('a member who blocks the bot is unreachable on Telegram until they unblock it', async () => {
+    const u = aUser();
+    const { member } = await createMember(t.deps, { businessId, phone: nextPhone() });
+    await t.deps.uow.run((repos) => repos.members.linkTelegram(businessId, member.id, u.user.id, null));
+    u.sendCommand('/start');
+    await u.waitForMessage();
+    const dead = async () => (await t.db.selectFrom('members').select('dead_channels').where('id', '=', member.id).executeTakeFirstOrThrow()).dead_channels;
+    u.block();
+    for (let i = 0; i < 100 && (await dead()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await dead()).toEqual(['telegram']);
+    u.unblock();
+    for (let i = 0; i < 100 && (await dead()).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await dead()).toEqual([]);
+  });
+});

@@ -125,3 +125,22 @@ describe('a broadcast asked for by staff', () => {
     expect(a.chat.messages().filter((x) => x.text.startsWith('Новое меню'))).toHaveLength(1);
   });
 });
+
+describe('erasure', () => {
+  it('"delete my data" skips the member\'s unsent messages and forgets what every message said', async () => {
+    const { eraseMember } = await import('../src/app/eraseMember.js');
+    const shop = await h.shop(quiet);
+    const m = await h.telegramMember(shop, { name: 'Ира' });
+    await shop.api.purchases.create({ member: { id: m.id }, amount: 10_000 });
+    await h.received(m.chat, (x) => x.includes('начислено'));
+    const now = h.t.clock.now();
+    await h.t.deps.uow.run((repos) => scheduleMessages(repos, [{ businessId: shop.id, id: h.t.deps.newId(), key: 'later:erase', memberId: m.id, kind: 'chat', purpose: 'service', campaignId: null, vars: {}, text: 'Ира, завтра скидка', sendAfter: new Date(now.getTime() + 86_400_000), createdAt: now }]));
+    await h.waitFor(async () => (await h.messages(shop.id)).find((r) => r.kind === 'accrual')?.status === 'sent');
+    await eraseMember(h.t.deps, { businessId: shop.id, memberId: m.id, channel: 'card' });
+    const rows = await h.t.db.selectFrom('messages').select(['kind', 'status', 'text', 'body', 'vars']).where('member_id', '=', m.id).orderBy('created_at').execute();
+    expect(rows).toEqual([
+      { kind: 'accrual', status: 'sent', text: null, body: null, vars: {} },
+      { kind: 'chat', status: 'skipped', text: null, body: null, vars: {} },
+    ]);
+  });
+});

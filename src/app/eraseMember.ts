@@ -18,6 +18,7 @@ export async function eraseMember(deps: AppDeps, input: { businessId: string; me
     await repos.members.erase(business.id, member.id, now);
     await repos.cardSessions.endAll(business.id, member.id);
     await repos.chat.forget(business.id, member.id); // what they wrote to the business is theirs too
+    await repos.messages.forgetMember(business.id, member.id); // and what was sent to them
     for (const kind of ['personal_data', 'marketing'] as const) {
       await repos.members.addConsent({ businessId: business.id, memberId: member.id, kind, granted: false, textVersion: ERASURE_TEXT_VERSION, channel: input.channel, at: now });
     }

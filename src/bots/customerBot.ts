@@ -2,6 +2,7 @@
 // answer; a failing update is logged and answered, never crashing the process.
 import { Bot } from 'grammy';
 import { businessForBot } from '../app/botSessions.js';
+import { telegramReachability } from '../app/memberChannels.js';
 import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
 import type { BotConnection } from '../core/index.js';
@@ -24,6 +25,12 @@ export function createCustomerBot(deps: AppDeps, conn: BotConnection, opts: { ap
     const business = await businessForBot(deps, conn.businessId);
     ctx.kopilka = kopilkaContext(deps, conn.businessId, { name: business.name, pointsName: business.program.pointsName }, ctx.from?.language_code, cardUrl);
     await next();
+  });
+  // Blocked or unblocked by the user: messages skip Telegram meanwhile (the notifications engine reads this).
+  bot.on('my_chat_member', async (ctx) => {
+    const status = ctx.myChatMember.new_chat_member.status;
+    if (ctx.chat.type !== 'private') return;
+    await telegramReachability(deps, { businessId: conn.businessId, telegramUserId: ctx.myChatMember.from.id, reachable: status === 'member' || status === 'administrator' });
   });
   bot.chatType('private').use(join, menu, profile, memberChat({ log: opts.log, telegramApiRoot: opts.apiRoot }));
   bot.on('message', (ctx) => ctx.reply(ctx.kopilka.t('unknown')));

@@ -42,7 +42,7 @@ export interface BotRunner {
   stop(): Promise<void>;
 }
 
-const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
 /**
  * With `publicUrl`, bots run on webhooks (`<publicUrl>/telegram/<bot id>`, each with its own secret token);

@@ -84,7 +84,11 @@ export interface MessageRepository {
   recordFinal(businessId: string, id: string, r: { status: 'failed' | 'skipped'; error: string; triedChannels: Channel[]; at: Date }): Promise<void>;
   /** The channel failed for good for this member (blocked the bot, invalid number): skipped from now on. */
   markChannelDead(businessId: string, memberId: string, channel: Channel): Promise<void>;
+  /** The member can be reached on the channel again (unblocked the bot). */
+  markChannelAlive(businessId: string, memberId: string, channel: Channel): Promise<void>;
   get(businessId: string, id: string): Promise<StoredMessage | null>;
+  /** Erasure: the member's messages keep their kind and status, lose what they said; unsent ones are skipped. */
+  forgetMember(businessId: string, memberId: string): Promise<void>;
   /** How many of these messages are still queued or being sent. */
   unfinished(businessId: string, ids: readonly string[]): Promise<number>;
   /** A member's messages, newest first. */

@@ -153,9 +153,21 @@ export function messageRepository(db: Kysely<Database>): MessageRepository {
                  where business_id = ${businessId} and id = ${memberId} and not (${channel}::text = any(dead_channels))`.execute(db);
     },
 
+    async markChannelAlive(businessId, memberId, channel) {
+      await sql`update members set dead_channels = array_remove(dead_channels, ${channel}::text)
+                 where business_id = ${businessId} and id = ${memberId} and ${channel}::text = any(dead_channels)`.execute(db);
+    },
+
     async get(businessId, id) {
       const r = await db.selectFrom('messages').selectAll().where('business_id', '=', businessId).where('id', '=', id).executeTakeFirst();
       return r ? toMessage(r) : null;
+    },
+
+    async forgetMember(businessId, memberId) {
+      await sql`update messages set text = null, body = null, vars = '{}',
+                  status = case when status in ('scheduled', 'queued', 'sending') then 'skipped' else status end,
+                  last_error = case when status in ('scheduled', 'queued', 'sending') then 'the member erased their data' else last_error end
+                 where business_id = ${businessId} and member_id = ${memberId}`.execute(db);
     },
 
     async unfinished(businessId, ids) {
