@@ -33,7 +33,7 @@ export interface SmscSettings extends SmsCommon {
   login: string;
   password: string;
 }
-/** Any gateway speaking Kopilka's simple JSON protocol (docs/NOTIFICATIONS.md): POST {to, text, sender, id, callbackUrl}. */
+/** Any gateway speaking Kopilka's simple JSON protocol (docs/CHANNELS.md): POST {to, text, sender, id, callbackUrl}. */
 export interface HttpSmsSettings extends SmsCommon {
   provider: 'http';
   url: string;

@@ -77,7 +77,7 @@ function retryAfterMs(value: string | null): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-// The generic protocol (docs/NOTIFICATIONS.md): 2xx accepted ({id} optional), 422 this number cannot be reached,
+// The generic protocol (docs/CHANNELS.md): 2xx accepted ({id} optional), 422 this number cannot be reached,
 // 429 / 5xx later; any other answer is the gateway's or the settings' problem, also retried (and shown in the error).
 async function sendGeneric(s: HttpSmsSettings, m: OutgoingMessage, callbackUrl: string | null, timeoutMs: number): Promise<SendOutcome> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': m.messageId };

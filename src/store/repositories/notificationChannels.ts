@@ -42,7 +42,7 @@ export function notificationChannelRepository(db: Kysely<Database>): Notificatio
     },
 
     async recordDeliveryReport(businessId, channel, report) {
-      // One statement: the row is locked by the update, so two reports for one message cannot both win.
+      // One statement (deliveryStatusMayChange in SQL): the row is locked, so two reports for one message cannot both win.
       const r = await sql<{ id: string; member_id: string; changed: boolean }>`
         with target as (
           select id, member_id, delivery_status from messages
