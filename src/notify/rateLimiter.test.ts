@@ -100,6 +100,24 @@ describe('rate limiter (time slots)', () => {
     expect(times.slice(1)).toEqual(Array.from({ length: 19 }, (_, i) => 1_050 + i * 100));
   });
 
+  it('timers that fire late (a blocked event loop) do not bunch: never more than the rate in any one second', async () => {
+    const t0 = Date.now();
+    // Once the takes are in, the loop is blocked until 1,550 ms: every timer due before then fires at that moment.
+    let blocked = false;
+    const now = () => (blocked ? Math.max(Date.now(), t0 + 1_550) : Date.now());
+    const limiter = createRateLimiter({ perSecond: 10, now });
+    const times: number[] = [];
+    const all = Array.from({ length: 30 }, () => limiter.take().then(() => times.push(now() - t0)));
+    await vi.advanceTimersByTimeAsync(0);
+    blocked = true;
+    await vi.runAllTimersAsync();
+    await Promise.all(all);
+    expect(times).toHaveLength(30);
+    for (let i = 10; i < times.length; i++) expect(times[i]! - times[i - 10]!).toBeGreaterThanOrEqual(1000);
+    // #0 went at 0; the late ones went as soon as the last second allowed it (10 at 1,550), then the rate again.
+    expect(times.slice(0, 12)).toEqual([0, ...Array<number>(10).fill(1_550), 2_550]);
+  });
+
   it('forgets idle keys: a limiter keyed per chat does not grow with every chat it has seen', async () => {
     const limiter = createRateLimiter({ perSecond: 1 });
     for (let chat = 0; chat < 5_000; chat++) await limiter.take(chat);

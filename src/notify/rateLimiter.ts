@@ -2,6 +2,8 @@
 // it (GCRA: evenly spaced at `perSecond`, up to `burst` at once after a quiet spell). Waiters never poll a bucket —
 // a spike measured 98 % of a 300/s limit with slots and 84 % with polling (docs/NOTIFICATIONS-DESIGN.md).
 // Keys are independent limits (Telegram: one chat per key); `pause` (a 429's retry_after) stops every key.
+// A timer that fires late (a busy event loop) must not bunch sends: besides its slot, each caller waits until no more
+// than the rate's worth were let go in the last second (what Telegram counts), so lateness never costs a 429.
 
 export interface RateLimiterOptions {
   perSecond: number;
@@ -40,6 +42,9 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
   /** Per key, the theoretical arrival time of the next send (GCRA's TAT). */
   const tat = new Map<string, number>();
   const waiting = new Set<Waiter>();
+  /** Per key, when its last `cap` callers were let go (a ring; `next` is the oldest once full). */
+  const released = new Map<string, { times: number[]; next: number }>();
+  const cap = Math.ceil(o.perSecond) + burst - 1;
   let pausedUntil = 0;
   let takesSinceSweep = 0;
   let sweepAfter = 1000;
@@ -51,12 +56,35 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
     return Math.max(start, next - tolerance);
   };
 
+  /** Lets one go at `t` if the last second allows it (0), else how many ms until it does. */
+  const letGo = (key: string, t: number): number => {
+    let r = released.get(key);
+    if (!r) released.set(key, (r = { times: [], next: 0 }));
+    if (r.times.length < cap) {
+      r.times.push(t);
+      return 0;
+    }
+    const opensAt = r.times[r.next]! + 1000;
+    if (opensAt > t) return Math.ceil(opensAt - t);
+    r.times[r.next] = t;
+    r.next = (r.next + 1) % cap;
+    return 0;
+  };
+
   const wait = (w: Omit<Waiter, 'timer'>, t: number) => {
     const waiter = w as Waiter;
-    waiter.timer = setTimeout(() => {
+    const fire = () => {
+      const at = now();
+      const more = letGo(waiter.key, at);
+      if (more > 0) {
+        waiter.slot = at + more;
+        waiter.timer = setTimeout(fire, more);
+        return;
+      }
       waiting.delete(waiter);
       waiter.resolve();
-    }, Math.ceil(w.slot - t)); // never early: a fractional delay may fire a millisecond before the slot
+    };
+    waiter.timer = setTimeout(fire, Math.ceil(w.slot - t)); // never early: a fractional delay may fire a millisecond before the slot
     waiting.add(waiter);
   };
 
@@ -65,6 +93,7 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
     if (++takesSinceSweep < sweepAfter) return;
     takesSinceSweep = 0;
     for (const [key, next] of tat) if (next <= t) tat.delete(key);
+    for (const [key, r] of released) if (r.times[(r.next + r.times.length - 1) % r.times.length]! <= t - 1000) released.delete(key);
     sweepAfter = Math.max(1000, tat.size);
   };
 
@@ -74,8 +103,12 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
       const k = String(key);
       const t = now();
       sweep(t);
-      const slot = reserve(k, t);
-      if (slot <= t) return Promise.resolve();
+      let slot = reserve(k, t);
+      if (slot <= t) {
+        const more = letGo(k, t);
+        if (more === 0) return Promise.resolve();
+        slot = t + more;
+      }
       return new Promise<void>((resolve) => wait({ key: k, slot, resolve }, t));
     },
     pause(ms) {
