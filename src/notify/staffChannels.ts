@@ -5,11 +5,14 @@ import type { RedeemCodeSender, StaffAlerts } from '../app/till.js';
 import type { Logger } from '../config/logger.js';
 import { sendViaBot } from './telegramSend.js';
 import { limitAlertText, redeemCodeText } from './templates.js';
+import { sendCodeByConfiguredChannel, type CodeFallback } from './codeFallback.js';
 
 export interface ChannelOptions {
   log: Logger;
   telegramApiRoot: string;
   production: boolean;
+  /** The business's SMS or e-mail channel, for members Telegram cannot reach. */
+  fallback?: CodeFallback | undefined;
 }
 
 export function redeemCodeSender(deps: AppDeps, o: ChannelOptions): RedeemCodeSender {
@@ -18,6 +21,11 @@ export function redeemCodeSender(deps: AppDeps, o: ChannelOptions): RedeemCodeSe
       const chatId = to.member.telegramUserId;
       if (chatId !== null && (await sendViaBot(deps, o, { businessId: to.businessId, role: 'customer', chatId }, redeemCodeText('ru', { ...message, business: to.businessName })))) {
         o.log.info(`redemption code for member ${to.member.id} sent by Telegram`);
+        return;
+      }
+      const by = o.fallback ? await sendCodeByConfiguredChannel(deps, o.fallback, to, redeemCodeText('ru', { ...message, business: to.businessName }), 'payment code') : null;
+      if (by) {
+        o.log.info(`redemption code for member ${to.member.id} sent by ${by}`);
         return;
       }
       if (o.production) o.log.warn(`redemption code for member ${to.member.id} not delivered: the member has no channel`);

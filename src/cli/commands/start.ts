@@ -48,21 +48,24 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
       if (n > 0) log.info(`forgot ${n} idempotency keys older than ${IDEMPOTENCY_RETENTION_DAYS} days`);
     },
   });
+  // The business's VK, SMS and e-mail senders for what does not go through the outbox: one-time codes to members
+  // Telegram cannot reach, and the owner's test messages (POST /notification-channels/:channel/test).
+  const providerEndpoints = { publicUrl: config.publicUrl, vkApiRoot: config.vkApiRoot, smsRuApiRoot: config.smsRuApiRoot, smscApiRoot: config.smscApiRoot };
+  const directSenders = configuredSenders({ ...DEFAULT_PROVIDER_ENDPOINTS, ...providerEndpoints });
+  const fallback = { senders: directSenders, log };
   // Redemption codes to members and limit alerts to owners: the same for the staff API and the staff bots.
-  const channels = { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' };
+  const channels = { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production', fallback };
   const till = { codes: redeemCodeSender(app.deps, channels), alerts: staffAlerts(app.deps, channels) };
   const bots = startBotRunner(app.deps, log, { apiRoot: config.telegramApiRoot, publicUrl: config.publicUrl, till, cashierBaseUrl: baseUrlOf(config) });
   let notifications: Notifications | undefined;
-  let closeTestSenders = () => {};
   const stopJobs = async () => {
     await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop(), notifications?.stop()]);
-    closeTestSenders();
+    directSenders.close();
   };
   let http;
   try {
     // Messages to members: the outbox relay, the pg-boss queue and its workers, daily campaigns and broadcasts.
     let clocks: TestClocks | null = null;
-    const providerEndpoints = { publicUrl: config.publicUrl, vkApiRoot: config.vkApiRoot, smsRuApiRoot: config.smsRuApiRoot, smscApiRoot: config.smscApiRoot };
     notifications = await startNotifications(app.deps, {
       db: app.db,
       url: app.database.url,
@@ -75,12 +78,9 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
     const testClocks = config.testClock ? await createTestClocks(app.deps, testClockStore(app.db), { jobs: [expiryJob, ...notifications.steppedJobs] }) : null;
     clocks = testClocks;
     if (testClocks) log.warn('the test clock is on: API clients can move their business\'s time (never use this in production)');
-    // The owner's test messages (POST /notification-channels/:channel/test) go through senders of their own.
-    const testSenders = configuredSenders({ ...DEFAULT_PROVIDER_ENDPOINTS, ...providerEndpoints });
-    closeTestSenders = () => testSenders.close();
-    const api = { rateLimit: config.apiRateLimit, testClocks, channelTest: (c: StoredChannel, m: OutgoingMessage) => testSenders.senderFor(c).send(m) };
+    const api = { rateLimit: config.apiRateLimit, testClocks, channelTest: (c: StoredChannel, m: OutgoingMessage) => directSenders.senderFor(c).send(m) };
     const card = {
-      codes: signInCodeSender(app.deps, { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production' }),
+      codes: signInCodeSender(app.deps, { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production', fallback }),
       linkBase: `${baseUrlOf(config)}/card/`,
     };
     const staff = { cashierBase: `${baseUrlOf(config)}/cashier/`, till };
