@@ -19,6 +19,7 @@ async function readInput(c: Context): Promise<{ fields: Fields; json: unknown }>
   const query = Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.length === 1 ? (v[0] as string) : v]));
   if (c.req.method !== 'POST') return { fields: query, json: null };
   const type = c.req.header('content-type') ?? '';
+  if (Number(c.req.header('content-length') ?? 0) > MAX_BODY) throw new Error('body too large');
   const text = await c.req.text();
   if (text.length > MAX_BODY) throw new Error('body too large');
   if (/json/i.test(type) || /^\s*[[{]/.test(text)) return { fields: query, json: JSON.parse(text) as unknown };
