@@ -16,6 +16,7 @@ import {
   type Clock,
   type MemberLot,
   type MemberReachRecord,
+  type Repositories,
   type StoredMessage,
 } from '../core/index.js';
 import type { AppDeps } from './deps.js';
@@ -32,6 +33,21 @@ export interface DeliveryOptions {
   cardUrl: (businessId: string) => string;
   /** The business's clock (the test clock moves it per business); default deps.clock. */
   clockFor?: ((businessId: string) => Clock) | undefined;
+  /** A business as recently read (a broadcast sends thousands of messages of one business); default: read each time. */
+  business?: ((repos: Repositories, businessId: string) => Promise<Business | null>) | undefined;
+}
+
+/** Keeps each business read for a few seconds: settings and templates changed meanwhile apply within that time. */
+export function cachedBusinesses(ttlMs = 2_000, now: () => number = Date.now): (repos: Repositories, businessId: string) => Promise<Business | null> {
+  const cache = new Map<string, { at: number; business: Business | null }>();
+  return async (repos, businessId) => {
+    const hit = cache.get(businessId);
+    if (hit && now() - hit.at < ttlMs) return hit.business;
+    const business = await repos.businesses.get(businessId);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(businessId, { at: now(), business });
+    return business;
+  };
 }
 
 export type DeliveryResult =
@@ -89,7 +105,7 @@ export async function deliverMessage(deps: AppDeps, o: DeliveryOptions, job: { b
   const claimed = await deps.uow.run(async (repos) => {
     const c = await repos.messages.claim(job.businessId, job.messageId, now);
     if (!c) return null;
-    const business = await repos.businesses.get(job.businessId);
+    const business = await (o.business ? o.business(repos, job.businessId) : repos.businesses.get(job.businessId));
     const lots = business ? await repos.lots.open(job.businessId, c.member.id) : [];
     return { ...c, business, lots };
   });

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { AppDeps } from '../app/deps.js';
-import { deliverMessage, type ChannelDirectory, type DeliveryResult } from '../app/deliverMessage.js';
+import { cachedBusinesses, deliverMessage, type ChannelDirectory, type DeliveryResult } from '../app/deliverMessage.js';
 import { dispatchNotifications, type BroadcastRequestHook, type LotsChangedHook } from '../app/dispatchNotifications.js';
 import type { Logger } from '../config/logger.js';
 import type { Clock } from '../core/index.js';
@@ -61,7 +61,7 @@ export async function releaseDueMessages(deps: AppDeps, queue: JobQueue, o: { bu
 export async function startNotificationEngine(deps: AppDeps, o: NotificationEngineOptions): Promise<NotificationEngine> {
   const { boss } = o.queue;
   const clockFor = o.clockFor ?? (() => deps.clock);
-  const delivery = { channels: o.channels, cardUrl: o.cardUrl, clockFor };
+  const delivery = { channels: o.channels, cardUrl: o.cardUrl, clockFor, business: cachedBusinesses() };
   const workerIds: string[] = [];
   const wake = () => {
     for (const id of workerIds) boss.notifyWorker(id);
