@@ -82,8 +82,10 @@ describe('the contract in public', () => {
     expect(doc.openapi).toBe('3.1.0');
     const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
     expect(ops.map((o) => o.operationId).sort()).toEqual([
-      'adjustPoints', 'createMember', 'createWebhook', 'deleteWebhook', 'findMembers', 'getMember', 'getProgram', 'getPurchase',
-      'issueQrToken', 'listTransactions', 'listWebhooks', 'quotePurchase', 'recordPurchase', 'refundPurchase', 'updateMember', 'updateProgram',
+      'adjustPoints', 'campaignReport', 'cancelBroadcast', 'createBroadcast', 'createMember', 'createWebhook', 'deleteWebhook', 'findMembers',
+      'getBroadcast', 'getMember', 'getProgram', 'getPurchase', 'issueQrToken', 'listBroadcasts', 'listCampaigns', 'listNotificationChannels',
+      'listTemplates', 'listTransactions', 'listWebhooks', 'previewBroadcast', 'previewTemplate', 'quotePurchase', 'recordPurchase',
+      'refundPurchase', 'removeNotificationChannel', 'setNotificationChannel', 'testNotificationChannel', 'updateMember', 'updateProgram',
     ]);
     const record = doc.paths['/api/v1/purchases']?.post;
     expect(Object.keys(record?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '404', '409', '422', '429', 'default']));
