@@ -82,3 +82,19 @@ describe('template preview', () => {
     expect(r.body.errors).toHaveLength(3);
   });
 });
+
+describe('the typed client', () => {
+  it('reads and previews templates, lists channels, and makes, lists and reports a broadcast', async () => {
+    const b = await h.business();
+    expect((await b.api.program.templates()).items.map((i) => i.kind)).toContain('expiry_reminder');
+    expect((await b.api.program.previewTemplate({ kind: 'welcome', text: 'Привет, {name}!' })).text).toBe('Привет, Анна!');
+    expect(await b.api.notificationChannels.list()).toEqual([]);
+    const created = await b.api.broadcasts.create({ text: 'Всем привет', controlPercent: 10 });
+    expect((await b.api.broadcasts.list()).items.map((x) => x.id)).toEqual([created.id]);
+    expect((await b.api.broadcasts.get(created.id)).text).toBe('Всем привет');
+    expect((await b.api.broadcasts.preview({})).recipients).toBe(0);
+    const report = await b.api.campaigns.report(created.id, { days: 7 });
+    expect(report.treated.members).toBe(0);
+    expect((await b.api.broadcasts.cancel(created.id)).status).toBe('cancelled');
+  });
+});

@@ -2,6 +2,8 @@
 // Types come from the same zod schemas the server validates with (type-only imports: no zod at run time).
 import type { z } from 'zod';
 import type * as S from '../http/schemas.js';
+import type * as B from '../http/api/broadcastSchemas.js';
+import type * as C from '../http/channelSchemas.js';
 
 export type Member = z.output<typeof S.Member>;
 export type MemberCreate = z.input<typeof S.MemberCreate>;
@@ -23,6 +25,19 @@ export type WebhookCreate = z.input<typeof S.WebhookCreate>;
 export type WebhookCreated = z.output<typeof S.WebhookCreated>;
 export type TestClock = z.output<typeof S.TestClock>;
 export type Problem = z.output<typeof S.ProblemSchema>;
+export type TemplateList = z.output<typeof S.TemplateList>;
+export type TemplatePreviewRequest = z.input<typeof S.TemplatePreviewRequest>;
+export type TemplatePreview = z.output<typeof S.TemplatePreview>;
+export type BroadcastCreate = z.input<typeof B.BroadcastCreate>;
+export type BroadcastPreviewRequest = z.input<typeof B.BroadcastPreviewInput>;
+export type Broadcast = z.output<typeof B.Broadcast>;
+export type BroadcastList = z.output<typeof B.BroadcastList>;
+export type BroadcastPreview = z.output<typeof B.BroadcastPreviewSchema>;
+export type CampaignList = z.output<typeof B.CampaignList>;
+export type CampaignReport = z.output<typeof B.CampaignReportSchema>;
+export type NotificationChannel = z.output<typeof C.NotificationChannel>;
+export type NotificationChannelSet = z.input<typeof C.NotificationChannelSet>;
+export type NotificationChannelTestResult = z.output<typeof C.NotificationChannelTestResult>;
 
 /** An answer that is not 2xx: the problem document's code, status and details. */
 export class KopilkaError extends Error {
@@ -107,6 +122,27 @@ export function createClient(o: ClientOptions) {
     program: {
       get: () => get<Program>('/program'),
       update: async (change: ProgramUpdate) => (await request<Program>('PATCH', '/program', { body: change })).body,
+      templates: () => get<TemplateList>('/program/templates'),
+      previewTemplate: async (input: TemplatePreviewRequest) => (await request<TemplatePreview>('POST', '/program/templates/preview', { body: input })).body,
+    },
+    notificationChannels: {
+      list: async () => (await get<{ items: NotificationChannel[] }>('/notification-channels')).items,
+      set: async (channel: 'vk' | 'sms' | 'email', settings: NotificationChannelSet) => (await request<NotificationChannel>('PATCH', `/notification-channels/${channel}`, { body: settings })).body,
+      remove: async (channel: 'vk' | 'sms' | 'email') => {
+        await request<undefined>('DELETE', `/notification-channels/${channel}`);
+      },
+      test: async (channel: 'vk' | 'sms' | 'email', input: { to: string; text?: string }) => (await request<NotificationChannelTestResult>('POST', `/notification-channels/${channel}/test`, { body: input })).body,
+    },
+    broadcasts: {
+      create: (input: BroadcastCreate, w?: WriteOptions) => write<Broadcast>('POST', '/broadcasts', input, w),
+      preview: async (input: BroadcastPreviewRequest) => (await request<BroadcastPreview>('POST', '/broadcasts/preview', { body: input })).body,
+      list: (page: { limit?: number; cursor?: string } = {}) => get<BroadcastList>('/broadcasts', page),
+      get: (id: string) => get<Broadcast>(`/broadcasts/${enc(id)}`),
+      cancel: (id: string, w?: WriteOptions) => write<Broadcast>('POST', `/broadcasts/${enc(id)}/cancel`, {}, w),
+    },
+    campaigns: {
+      list: (q: { kind?: 'broadcast' | 'birthday' | 'winback'; limit?: number; cursor?: string } = {}) => get<CampaignList>('/campaigns', q),
+      report: (id: string, q: { days?: number } = {}) => get<CampaignReport>(`/campaigns/${enc(id)}/report`, q),
     },
     members: {
       create: (input: MemberCreate, w?: WriteOptions) => write<Member>('POST', '/members', input, w),
