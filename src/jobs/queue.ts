@@ -15,7 +15,7 @@ export interface QueueOptions {
   expireInSeconds?: number;
   /** How often pg-boss looks for such jobs (default 30 s). */
   maintenanceIntervalSeconds?: number;
-  /** Retries of a message's job before it is given up (default 20, with exponential backoff from 5 s). */
+  /** Retries of a message's job before it is given up (default 13; pg-boss doubles the pause each time from 10 s, about a day in all). */
   retryLimit?: number;
   retryDelaySeconds?: number;
 }
@@ -43,7 +43,7 @@ export async function startQueue(o: QueueOptions): Promise<JobQueue> {
   boss.on('error', (e: Error) => o.log.warn(`queue: ${e.message}`));
   await boss.start();
   const expireInSeconds = o.expireInSeconds ?? 60;
-  const retryLimit = o.retryLimit ?? 20;
+  const retryLimit = o.retryLimit ?? 13; // 10 s, 20 s, 40 s … doubling: about a day of retries in all
   const retryDelay = o.retryDelaySeconds ?? 5;
   await boss.createQueue(MESSAGE_QUEUE, { name: MESSAGE_QUEUE, policy: 'standard', retryLimit, retryDelay, retryBackoff: true, expireInSeconds });
   return {
