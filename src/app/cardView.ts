@@ -6,6 +6,7 @@ import { detailsOf } from './findMembers.js';
 import { loadBusiness, tierSpend } from './members.js';
 import { issueQrToken } from './qrTokens.js';
 import { referralCodeOf } from './referrals.js';
+import { vkConnectUrlFor } from './vkMembers.js';
 
 /** The QR changes every minute and each token is accepted for 3 minutes, so a screenshot is useless soon after. */
 export const CARD_QR_TTL_SECONDS = 180;
@@ -45,6 +46,10 @@ export interface CardViewResult {
   nextTier: { name: string; missing: number } | null;
   rewards: { id: string; title: string; points: number; available: boolean }[];
   referral: { link: string; inviterBonus: number; friendBonus: number } | null;
+  /** The member's VK account is linked: the business's VK community writes to them. */
+  vkConnected: boolean;
+  /** A one-time link (valid VK_CONNECT_MINUTES) that connects VK by writing to the business's community; null without a community or once connected. */
+  vkConnectUrl: string | null;
   qr: { token: string; expiresAt: string; expiresInSeconds: number; refreshAfterSeconds: number };
 }
 
@@ -106,6 +111,8 @@ export async function cardView(deps: AppDeps, input: { businessId: string; membe
       nextTier: next ? { name: next.tier.name, missing: next.missing } : null,
       rewards: p.rewards.map((r) => ({ id: r.id, title: r.title, points: r.points, available: details.balance.available >= r.points })),
       referral: code && botUsername ? { link: `https://t.me/${botUsername}?start=ref_${code}`, inviterBonus: p.referral.inviterBonus, friendBonus: p.referral.friendBonus } : null,
+      vkConnected: m.vkUserId !== null,
+      vkConnectUrl: m.vkUserId === null ? ((await vkConnectUrlFor(repos, { businessId: business.id, memberId: m.id }, now))?.url ?? null) : null,
     };
     return result;
   });

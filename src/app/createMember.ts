@@ -90,6 +90,7 @@ export async function enrolMember(
       purchasesCount: 0,
       telegramUserId: extra.telegramUserId ?? null,
       telegramUsername: extra.telegramUsername ?? null,
+      vkUserId: null,
       answers: extra.answers ?? {},
       referralCode: null,
       referredBy: extra.referredBy ?? null,

@@ -20,6 +20,7 @@ import {
 } from '../core/index.js';
 import type { AppDeps } from './deps.js';
 import { loadBusiness } from './members.js';
+import { vkCallbackPath } from './vkMembers.js';
 
 /** Where providers post SMS delivery reports; prefix it with the server's public address. */
 export const smsCallbackPath = (secret: string) => `/callbacks/sms/${secret}`;
@@ -28,7 +29,7 @@ export interface NotificationChannelView {
   channel: ConfigurableChannel;
   /** The settings, every secret shown only as a hint (…last 4 characters). */
   settings: Record<string, unknown>;
-  /** SMS only: the address (path on this server) to give the provider for delivery reports. */
+  /** SMS: the address (path on this server) to give the provider for delivery reports; VK: the Callback API server address. */
   callbackPath: string | null;
   updatedAt: string;
 }
@@ -36,7 +37,7 @@ export interface NotificationChannelView {
 const view = (c: StoredChannel): NotificationChannelView => ({
   channel: c.channel,
   settings: shownChannelSettings(c.channel, c.settings),
-  callbackPath: c.channel === 'sms' ? smsCallbackPath(c.callbackSecret) : null,
+  callbackPath: c.channel === 'sms' ? smsCallbackPath(c.callbackSecret) : c.channel === 'vk' ? vkCallbackPath(c.callbackSecret) : null,
   updatedAt: c.updatedAt.toISOString(),
 });
 

@@ -32,6 +32,8 @@ export const memberView = (m: Member): MemberView => ({
 export const EXPIRING_SOON_DAYS = 30;
 
 export interface MemberDetails extends MemberView {
+  /** The VK account the business's VK community writes to; null until linked. */
+  vkUserId: number | null;
   tier: { id: string; name: string } | null;
   balance: { available: number; pending: number; expiringSoon: { points: number; expiresAt: string }[] };
   totalSpent: number;
@@ -43,6 +45,7 @@ export function memberDetails(m: Member, program: Program, lots: readonly Lot[],
   const tier = tierFor(program, tierSpend);
   return {
     ...memberView(m),
+    vkUserId: m.vkUserId,
     tier: tier ? { id: tier.id, name: tier.name } : null,
     balance: {
       available: availablePoints(lots, now),

@@ -84,6 +84,10 @@ export interface CardView {
   rewards: { id: string; title: string; points: number; available: boolean }[];
   /** The member's invite link and what both sides get; null when the business has referrals off or no bot. */
   referral: { link: string; inviterBonus: number; friendBonus: number } | null;
+  /** The member's VK account is linked: the business's VK community writes to them. */
+  vkConnected: boolean;
+  /** Opens the business's VK community and connects VK with the first message (one-time, 60 minutes); null without a community or once connected. */
+  vkConnectUrl: string | null;
   qr: CardQr;
 }
 

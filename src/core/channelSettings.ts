@@ -14,6 +14,10 @@ export interface VkSettings {
   groupId: number;
   /** The community's access token with the "messages" right. */
   token: string;
+  /** Callback API: the string VK expects back when it confirms the server address (absent = not set). */
+  confirmationCode?: string;
+  /** Callback API: the secret key VK sends in every event (absent = events are not checked for one). */
+  secretKey?: string;
 }
 
 interface SmsCommon {
@@ -65,7 +69,7 @@ export type AnyChannelSettings = ChannelSettingsByChannel[ConfigurableChannel];
 
 /** Fields never shown back: a save that leaves one out keeps the stored value. */
 export const SECRET_FIELDS: Record<ConfigurableChannel, readonly string[]> = {
-  vk: ['token'],
+  vk: ['token', 'secretKey'],
   sms: ['apiId', 'password', 'token'],
   email: ['password'],
 };
@@ -117,11 +121,19 @@ function unknownFields(raw: Raw, known: readonly string[], channel: string, prob
   for (const k of Object.keys(raw)) if (!known.includes(k)) problems.push(`${channel}.${k} is not a setting of this channel; use ${known.join(', ')}`);
 }
 
+const VK_CALLBACK_RE = /^[A-Za-z0-9]{1,50}$/;
+
 function checkVk(raw: Raw, prev: Raw | null, problems: string[]): VkSettings {
-  unknownFields(raw, ['groupId', 'token'], 'vk', problems);
+  unknownFields(raw, ['groupId', 'token', 'confirmationCode', 'secretKey'], 'vk', problems);
   const groupId = wholeIn(raw, 'groupId', problems, { min: 1, max: 2 ** 53 - 1, channel: 'vk' });
   const token = str(raw, prev, 'token', problems, { max: 512, secret: true, channel: 'vk' }) ?? '';
-  return { groupId, token };
+  // The Callback API's two strings (VK shows both in the community's settings): null or absent = not used.
+  const confirmationCode = str(raw, null, 'confirmationCode', problems, { max: 50, optional: true, channel: 'vk' });
+  if (confirmationCode !== null && !VK_CALLBACK_RE.test(confirmationCode)) problems.push('vk.confirmationCode must be 1–50 Latin letters or digits, as VK shows it');
+  // The secret key carries over only for the same community.
+  const secretKey = str(raw, prev && prev.groupId === groupId ? prev : null, 'secretKey', problems, { max: 50, optional: true, secret: true, channel: 'vk' });
+  if (secretKey !== null && !VK_CALLBACK_RE.test(secretKey)) problems.push('vk.secretKey must be 1–50 Latin letters or digits');
+  return { groupId, token, ...(confirmationCode !== null ? { confirmationCode } : {}), ...(secretKey !== null ? { secretKey } : {}) };
 }
 
 function checkSms(raw: Raw, prev: Raw | null, problems: string[]): SmsSettings {

@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   campaign_finished: 'The broadcast has already finished or been cancelled',
   invalid_channel_config: 'The channel settings are not valid',
   channel_not_configured: 'This channel is not set up for the business',
+  vk_user_taken: 'This VK account belongs to another member of the business',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -59,13 +59,20 @@ export interface MemberRepository {
   activeIds(businessId: string, afterId: string | null, limit: number): Promise<string[]>;
   markReferralRewarded(businessId: string, memberId: string, at: Date): Promise<void>;
   /**
-   * Erases the member's personal data (name, birthday, e-mail, answers, phone, Telegram account, invite code) and
+   * Erases the member's personal data (name, birthday, e-mail, answers, phone, Telegram and VK accounts, invite code) and
    * blocks the card; the ledger and consent log stay, tied to the anonymous member id.
    */
   erase(businessId: string, memberId: string, at: Date): Promise<void>;
   findByTelegram(businessId: string, telegramUserId: number): Promise<Member | null>;
   /** Ties the member to a Telegram account, taking it from any other member of the business. */
   linkTelegram(businessId: string, memberId: string, telegramUserId: number, username: string | null): Promise<void>;
+  findByVk(businessId: string, vkUserId: number): Promise<Member | null>;
+  /**
+   * Sets (or with null clears) the member's VK account; false when another member of the business has it, unless
+   * `takeFromOthers` (the account's owner proved it by writing to the community). A new account, or `reachable`,
+   * takes VK off the member's dead channels.
+   */
+  setVkUser(businessId: string, memberId: string, vkUserId: number | null, o?: { takeFromOthers?: boolean; reachable?: boolean }): Promise<boolean>;
   addConsent(c: Consent): Promise<void>;
   /** The latest answer per kind. */
   consents(businessId: string, memberId: string): Promise<Consent[]>;

@@ -37,6 +37,8 @@ export interface Member {
   /** The Telegram account the member joined or signed in with (one per member per business). */
   telegramUserId: number | null;
   telegramUsername: string | null;
+  /** The VK account the business's VK community writes to (linked by the member writing to it, or by the API). */
+  vkUserId: number | null;
   /** Answers to the business's own text questions, by question id. */
   answers: Record<string, string>;
   /** This member's invite code (made on first use), who invited them, and when both sides were rewarded. */

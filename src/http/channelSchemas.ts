@@ -9,7 +9,9 @@ const secret = (d: string) => z.string().max(1000).describe(`${d}; write-only: a
 const VkSettingsInput = z.looseObject({
   groupId: z.number().int().optional().describe('The VK community (group) id'),
   token: secret('The community\'s access token with the messages right').optional(),
-}).describe('VK: the business\'s community writes to members who allowed it');
+  confirmationCode: z.string().max(50).nullable().optional().describe('Callback API: the string VK shows to confirm the server address (callbackPath); needed to receive members\' messages'),
+  secretKey: secret('Callback API: the secret key set in the community\'s Callback API settings (VK sends it with every event)').nullable().optional(),
+}).describe('VK: the business\'s community writes to members who allowed it; with the Callback API set to callbackPath, their messages reach the chat and they connect VK from their card');
 
 const SmsSettingsInput = z.looseObject({
   provider: z.enum(['smsru', 'smsc', 'http']).optional().describe('smsru: SMS.ru; smsc: SMSC.ru; http: any gateway speaking the generic JSON protocol'),
@@ -50,7 +52,7 @@ export const NotificationChannel = z
   .object({
     channel: z.enum(['vk', 'sms', 'email']),
     settings: z.record(z.string(), z.unknown()).describe('The settings, secrets shown as …last 4 characters'),
-    callbackPath: z.string().nullable().describe('SMS: the path on this server (after its public address) to give the provider for delivery reports'),
+    callbackPath: z.string().nullable().describe('The path on this server (after its public address) to give the provider: SMS delivery reports; VK the Callback API server address'),
     updatedAt: z.iso.datetime({ offset: true }),
   })
   .register(responseSchemas, { id: 'NotificationChannel' });

@@ -57,6 +57,7 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   campaign_finished: 409,
   invalid_channel_config: 422,
   channel_not_configured: 404,
+  vk_user_taken: 409,
   insufficient_points: 422,
   redeem_limit_exceeded: 422,
   purchase_fully_refunded: 422,

@@ -89,6 +89,7 @@ export const MemberUpdate = z
     birthday: z.iso.date().nullable().optional(),
     email: z.string().max(254).nullable().optional(),
     blocked: z.boolean().optional(),
+    vkUserId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable().optional().describe('The member\'s VK user id (the business\'s VK community writes to it); null unlinks. One member per VK account in a business'),
   })
   .register(requestSchemas, { id: 'MemberUpdate' });
 
@@ -227,6 +228,7 @@ export const Member = z
     birthday: z.string().nullable().describe('YYYY-MM-DD'),
     email: z.string().nullable(),
     blocked: z.boolean(),
+    vkUserId: z.number().int().nullable().describe('The VK account the business\'s VK community writes to; null until the member connects VK (or the API sets it)'),
     tier: TierRef.nullable(),
     balance: Balance,
     totalSpent: money('Purchases less refunds, all time'),

@@ -11,6 +11,7 @@ import { mountCardStatic, mountCashierStatic, type CardStaticOptions } from './c
 import { mountStaffApi, type StaffApiOptions } from './staff.js';
 import { problem } from './problem.js';
 import { mountSmsCallbacks } from './smsCallbacks.js';
+import { mountVkCallback, type VkCallbackOptions } from './vkCallback.js';
 
 export interface HttpDeps {
   app: AppDeps;
@@ -28,6 +29,8 @@ export interface HttpDeps {
   cardApp?: CardStaticOptions;
   /** The built cashier screen (web/cashier/dist), served at /cashier/. */
   cashierApp?: CardStaticOptions;
+  /** The VK communities' replies and staff notices for VK's Callback API at /vk/callback/<secret>. */
+  vk?: Omit<VkCallbackOptions, 'deps' | 'log'>;
 }
 
 export interface TelegramWebhooks {
@@ -62,6 +65,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     };
     mountStaffApi(http, { ...staffDefaults, ...deps.staff, deps: deps.app, log });
     mountSmsCallbacks(http, { deps: deps.app, log });
+    mountVkCallback(http, { ...deps.vk, deps: deps.app, log });
     mountCardApi(http, { linkBase: null, testClocks: deps.api.testClocks ?? null, ...deps.card, deps: deps.app, log, codes: deps.card?.codes ?? noChannel });
   }
   if (deps.cardApp) mountCardStatic(http, deps.cardApp);

@@ -10,7 +10,7 @@ import type { ChannelTestSend } from '../../src/app/notificationChannels.js';
 import { createClient, type KopilkaClient } from '../../src/client/index.js';
 import { createLogger, silentLogger } from '../../src/config/logger.js';
 import type { Program } from '../../src/core/index.js';
-import { createHttpApp, startHttpServer } from '../../src/http/server.js';
+import { createHttpApp, startHttpServer, type HttpDeps } from '../../src/http/server.js';
 import { createTestClocks, expiryJob, type SteppedJob } from '../../src/jobs/testClock.js';
 import type { TestClocks } from '../../src/app/testClocks.js';
 import { freePort } from '../../src/store/embedded/freePort.js';
@@ -47,6 +47,8 @@ export interface ApiExtras {
   close?: () => Promise<void>;
   /** Sends the API's test messages through VK, SMS and e-mail channels (POST /notification-channels/:channel/test). */
   channelTest?: ChannelTestSend;
+  /** The VK communities' replies and staff notices for /vk/callback/<secret>. */
+  vk?: HttpDeps['vk'];
 }
 
 export async function startApi(opts: { setup?: (t: TestDatabase) => Promise<ApiExtras>; rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number; /** serve the built card app at /card/ and the cashier screen at /cashier/ */ cardApp?: boolean } = {}): Promise<ApiHarness> {
@@ -70,7 +72,7 @@ export async function startApi(opts: { setup?: (t: TestDatabase) => Promise<ApiE
   };
   const cardApp = opts.cardApp ? { distDir: path.resolve(import.meta.dirname, '../../web/card/dist') } : undefined;
   const cashierApp = opts.cardApp ? { distDir: path.resolve(import.meta.dirname, '../../web/cashier/dist') } : undefined;
-  const app = createHttpApp({ app: t.deps, db: t.db, log, card, staff, ...(cardApp ? { cardApp } : {}), ...(cashierApp ? { cashierApp } : {}), api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}), ...(extras.channelTest ? { channelTest: extras.channelTest } : {}) } });
+  const app = createHttpApp({ app: t.deps, db: t.db, log, card, staff, ...(cardApp ? { cardApp } : {}), ...(cashierApp ? { cashierApp } : {}), ...(extras.vk ? { vk: extras.vk } : {}), api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}), ...(extras.channelTest ? { channelTest: extras.channelTest } : {}) } });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: await freePort() });
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Json;
   const checker = openApiChecker(doc);

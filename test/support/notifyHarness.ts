@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { connectBot } from '../../src/app/bots.js';
 import type { TestClocks } from '../../src/app/testClocks.js';
 import { telegramGateway } from '../../src/bots/telegramGateway.js';
+import { vkCommunity } from '../../src/bots/vkCommunity.js';
 import { startNotifications, type Notifications, type NotificationsOptions } from '../../src/cli/notifications.js';
 import { createLogger, silentLogger } from '../../src/config/logger.js';
 import type { Program } from '../../src/core/index.js';
@@ -55,7 +56,10 @@ export async function startNotifyHarness(o: {
         queue: { expireInSeconds: 5, maintenanceIntervalSeconds: 1, retryDelaySeconds: 1 },
         ...o.notifications,
       });
-      return { jobs: notifications.steppedJobs, clocks: (c) => (clocks = c), close: () => notifications!.stop() };
+      // With a VK API root, the VK communities answer members through it (the Callback API at /vk/callback/<secret>).
+      const vkApiRoot = o.notifications?.endpoints?.vkApiRoot;
+      const vk = vkApiRoot ? { community: vkCommunity(t.deps, { log, vkApiRoot, telegramApiRoot: tg.url, timeoutMs: 5000 }) } : undefined;
+      return { jobs: notifications.steppedJobs, clocks: (c) => (clocks = c), close: () => notifications!.stop(), ...(vk ? { vk } : {}) };
     },
   });
   const h: NotifyHarness = {

@@ -75,4 +75,9 @@ export const en: Messages = {
   chatSent: 'Your message went to {business}; they will answer you here.',
   chatTextOnly: 'Only text messages can be sent for now: please write it in words.',
   chatTooLong: 'That message is too long: {max} characters at most. Please split it.',
+  vkConnected: 'VK is connected: {business} will send news about your points here. You can also write to the shop here.',
+  vkAlreadyConnected: 'VK is already connected to your {business} card. Write here if you have a question.',
+  vkLinkInvalid: 'This link was used already or has expired. Open your {business} card and press "Connect VK" again.',
+  vkHowToConnect: 'To get news about your points here and write to {business}, open your card, press "Connect VK" in the profile and send the message.',
+  vkChatSent: 'Your message went to {business}; they will answer you.',
 };

@@ -150,5 +150,6 @@ export const staffEn: StaffMessages = {
     campaign_finished: 'This broadcast has already finished or been cancelled.',
     invalid_channel_config: 'The channel settings have a mistake: {detail}',
     channel_not_configured: 'This channel is not set up.',
+    vk_user_taken: 'This VK account belongs to another customer.',
   },
 };

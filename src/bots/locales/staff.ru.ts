@@ -150,6 +150,7 @@ export const staffRu = {
     campaign_finished: 'Эта рассылка уже завершена или отменена.',
     invalid_channel_config: 'Ошибка в настройках канала: {detail}',
     channel_not_configured: 'Этот канал не настроен.',
+    vk_user_taken: 'Этот аккаунт VK уже привязан к другому клиенту.',
   } satisfies Record<ErrorCode, string>,
 };
 

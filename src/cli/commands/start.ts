@@ -9,6 +9,7 @@ import { redeemCodeSender, staffAlerts } from '../../notify/staffChannels.js';
 import type { Logger } from '../../config/logger.js';
 import { createHttpApp, startHttpServer } from '../../http/server.js';
 import { startBotRunner } from '../../bots/runner.js';
+import { vkCommunity } from '../../bots/vkCommunity.js';
 import { startScheduler } from '../../jobs/scheduler.js';
 import { createTestClocks, expiryJob } from '../../jobs/testClock.js';
 import { startWebhookWorker } from '../../jobs/webhooks.js';
@@ -85,8 +86,10 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
     };
     const staff = { cashierBase: `${baseUrlOf(config)}/cashier/`, till };
     const cardApp = { distDir: CARD_APP_DIST };
+    // Members' messages to the businesses' VK communities (Callback API): the communities' answers and staff notices.
+    const vk = { community: vkCommunity(app.deps, { log, vkApiRoot: config.vkApiRoot, telegramApiRoot: config.telegramApiRoot }) };
     if (!existsSync(path.join(CARD_APP_DIST, 'index.html'))) log.warn('the card app is not built: /card/ answers 503 until `npm run build:web` (npm start builds it)');
-    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp, cashierApp: { distDir: CASHIER_APP_DIST }, staff }), config);
+    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp, cashierApp: { distDir: CASHIER_APP_DIST }, staff, vk }), config);
   } catch (e) {
     await stopJobs();
     await app.close();

@@ -52,11 +52,11 @@ export function memberRoutes(r: ApiRouter): void {
   }, async ({ params, c }) => ({ status: 200, body: await getMember(c.var.deps, { businessId: c.var.caller.businessId, memberId: params.memberId }) }));
 
   route(r, {
-    method: 'patch', path: '/members/:memberId', operationId: 'updateMember', tag: 'Members', summary: 'Change name, birthday, e-mail, or block/unblock',
-    description: 'Only the fields given change; null clears a field. A blocked member can neither earn nor redeem.',
+    method: 'patch', path: '/members/:memberId', operationId: 'updateMember', tag: 'Members', summary: 'Change name, birthday, e-mail, VK account, or block/unblock',
+    description: 'Only the fields given change; null clears a field. A blocked member can neither earn nor redeem. A VK account belongs to one member of the business (vk_user_taken otherwise).',
     params: MemberPath, body: S.MemberUpdate,
     responses: { 200: { description: 'The member after the change', schema: S.Member } },
-    errors: ['member_not_found'],
+    errors: ['member_not_found', 'vk_user_taken'],
   }, async ({ params, body, c }) => ({
     status: 200,
     body: await updateMember(c.var.deps, { businessId: c.var.caller.businessId, memberId: params.memberId, ...body, actor: actorOf(c.var.caller) }),

@@ -90,6 +90,24 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
         .where('id', '=', memberId)
         .execute();
     },
+    async findByVk(businessId, vkUserId) {
+      const row = await base().where('business_id', '=', businessId).where('vk_user_id', '=', vkUserId).executeTakeFirst();
+      return row ? toMember(row) : null;
+    },
+    async setVkUser(businessId, memberId, vkUserId, o = {}) {
+      if (vkUserId !== null && o.takeFromOthers) {
+        await db.updateTable('members').set({ vk_user_id: null }).where('business_id', '=', businessId).where('vk_user_id', '=', vkUserId).where('id', '<>', memberId).execute();
+      }
+      const r = await sql<{ id: string }>`
+        update members m set vk_user_id = ${vkUserId}::bigint,
+               dead_channels = case when ${vkUserId}::bigint is not null and (${o.reachable ?? false} or m.vk_user_id is distinct from ${vkUserId}::bigint)
+                                    then array_remove(m.dead_channels, 'vk') else m.dead_channels end
+         where m.business_id = ${businessId} and m.id = ${memberId}
+           and (${vkUserId}::bigint is null or not exists (
+                 select 1 from members o where o.business_id = ${businessId} and o.vk_user_id = ${vkUserId}::bigint and o.id <> ${memberId}))
+        returning m.id`.execute(db);
+      return r.rows.length > 0;
+    },
     async addConsent(c) {
       await db
         .insertInto('member_consents')
@@ -142,7 +160,7 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
     },
     async erase(businessId, memberId, at) {
       await sql`
-        update members set name = null, birthday = null, email = null, answers = '{}', telegram_user_id = null, telegram_username = null,
+        update members set name = null, birthday = null, email = null, answers = '{}', telegram_user_id = null, telegram_username = null, vk_user_id = null,
                referral_code = null, blocked = true, erased_at = ${at},
                -- the phone column is required and unique: an id-based placeholder frees the number for a new card
                phone = 'erased:' || id::text

@@ -27,6 +27,7 @@ export const toMember = (r: Selectable<MembersTable>): Member => ({
   purchasesCount: r.purchases_count,
   telegramUserId: r.telegram_user_id,
   telegramUsername: r.telegram_username,
+  vkUserId: r.vk_user_id ?? null,
   answers: r.answers ?? {},
   referralCode: r.referral_code ?? null,
   referredBy: r.referred_by ?? null,
