@@ -120,6 +120,19 @@ export function profilePage(ctx: PageContext): Page {
     h('p', { class: 'hint', 'data-testid': 'consent' }, consentAt ? t('consentGiven', { date: formatDate(consentAt, ctx.view.program.timezone, lc) }) : t('consentMissing')),
   );
 
+  // VK: connected, or a one-time link that opens the business's community (the first message connects it).
+  const v = ctx.view;
+  const vk = v.vkConnected
+    ? h('section', { class: 'panel' }, h('p', { class: 'hint', 'data-testid': 'vk-connected' }, t('vkConnected', { business: v.business.name })))
+    : v.vkConnectUrl
+      ? h(
+          'section',
+          { class: 'panel vk-connect' },
+          h('a', { class: 'btn btn-secondary wide', href: v.vkConnectUrl, target: '_blank', rel: 'noopener', 'data-testid': 'vk-connect' }, t('vkConnect')),
+          h('p', { class: 'hint' }, t('vkConnectHint', { business: v.business.name })),
+        )
+      : null;
+
   // Sign out, and delete with a confirm step.
   const danger = h('section', { class: 'panel actions' });
   const showActions = () =>
@@ -160,5 +173,5 @@ export function profilePage(ctx: PageContext): Page {
   }
   showActions();
 
-  return { el: h('div', { class: 'page' }, h('h1', null, t('profileTitle')), form, consents, danger) };
+  return { el: h('div', { class: 'page' }, h('h1', null, t('profileTitle')), form, consents, vk, danger) };
 }
