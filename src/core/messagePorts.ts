@@ -78,6 +78,7 @@ export interface MessageRepository {
    * Null when it is already sent, failed or skipped (a duplicate job), or unknown.
    */
   claim(businessId: string, id: string, at: Date): Promise<{ message: StoredMessage; member: MemberReachRecord } | null>;
+  /** The last statement of its transaction (the store may commit together with it). */
   recordSent(businessId: string, id: string, r: { channel: Channel; body: string; providerMessageId: string | null; triedChannels: Channel[]; at: Date }): Promise<void>;
   /** Back to queued for the queue's next try. */
   recordRetry(businessId: string, id: string, r: { error: string; triedChannels: Channel[] }): Promise<void>;

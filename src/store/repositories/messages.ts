@@ -2,6 +2,7 @@
 import { sql, CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { Channel, MessageRepository, MessageStatus, MessageType, MessagePurpose, StoredMessage, TransactionSql } from '../../core/index.js';
 import type { Database, MessagesTable } from '../schema.js';
+import { COMMIT_AFTER } from '../preparingClient.js';
 
 const toMessage = (r: Selectable<MessagesTable>): StoredMessage => ({
   businessId: r.business_id,
@@ -130,9 +131,12 @@ export function messageRepository(db: Kysely<Database>): MessageRepository {
     },
 
     async recordSent(businessId, id, r) {
-      await db.updateTable('messages')
-        .set({ status: 'sent', channel: r.channel, body: r.body, provider_message_id: r.providerMessageId, tried_channels: r.triedChannels, sent_at: r.at, last_error: null })
-        .where('business_id', '=', businessId).where('id', '=', id).execute();
+      // BEGIN, this and COMMIT go as one batch: the shorter the time from the channel's answer to this commit, the
+      // fewer messages a crash leaves in doubt (sent, not yet recorded).
+      await sql`${sql.raw(COMMIT_AFTER)}update messages
+           set status = 'sent', channel = ${r.channel}, body = ${r.body}, provider_message_id = ${r.providerMessageId},
+               tried_channels = ${r.triedChannels}::text[], sent_at = ${r.at}, last_error = null
+         where business_id = ${businessId} and id = ${id}`.execute(db);
     },
 
     async recordRetry(businessId, id, r) {
