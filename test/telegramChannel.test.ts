@@ -237,6 +237,21 @@ describe('Telegram channel under Telegram\'s flood control', () => {
     expect(peakPerSecond(times)).toBeLessThanOrEqual(LIMIT);
   });
 
+  it('a bot that keeps hitting 429 slows its own rate down, by 1 % a time and never below half', async () => {
+    await new Promise((r) => setTimeout(r, 1100));
+    const token = `${FLOOD_TOKEN.split(':')[0]}:${FLOOD_TOKEN.split(':')[1]}`;
+    const limits = telegramLimitsFor(token, { perBotPerSecond: LIMIT * 5, perChatPerSecond: 1000 });
+    expect(limits.bot.perSecond).toBe(LIMIT * 5);
+    const sender = telegramSender({ token, apiRoot: limited.url, rates: { perBotPerSecond: LIMIT * 5, perChatPerSecond: 1000 } });
+    const refusedBefore = limited.sendStats(FLOOD_TOKEN).tooManyRequests;
+    const msgs = Array.from({ length: 30 }, (_, i) => message(10_001 + i, `adapt ${i}`));
+    expect(await deliverAll((m) => sender.send(m), msgs)).toEqual([]);
+    const refused = limited.sendStats(FLOOD_TOKEN).tooManyRequests - refusedBefore;
+    expect(refused).toBeGreaterThan(0);
+    expect(limits.bot.perSecond).toBeCloseTo(LIMIT * 5 * 0.99 ** refused, 6);
+    expect(limits.bot.perSecond).toBeGreaterThanOrEqual(LIMIT * 5 * 0.5);
+  });
+
   it('one chat gets at most one message a second; other chats are not held up by it', async () => {
     await new Promise((r) => setTimeout(r, 1100));
     const stats = limited.sendStats(FLOOD_TOKEN);

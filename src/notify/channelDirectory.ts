@@ -6,7 +6,7 @@ import type { AppDeps } from '../app/deps.js';
 import type { Channel, ChannelSender } from '../core/index.js';
 import { configuredSenders, type ConfiguredSenders } from './channels/configured.js';
 import type { ProviderEndpoints } from './channels/endpoints.js';
-import { telegramLimitsFor, telegramSender, type UrlButton } from './channels/telegram.js';
+import { telegramSender, type UrlButton } from './channels/telegram.js';
 
 export interface ChannelDirectoryOptions {
   telegramApiRoot: string;
@@ -39,8 +39,8 @@ export function channelDirectory(deps: AppDeps, o: ChannelDirectoryOptions): Clo
       let s = telegram.get(bot.token);
       if (!s) {
         const button = o.cardButton?.(businessId) ?? null;
-        const limits = telegramLimitsFor(bot.token, o.telegramRates);
-        s = telegramSender({ token: bot.token, apiRoot: o.telegramApiRoot, botLimiter: limits.bot, chatLimiter: limits.chat, ...(button ? { buttons: [button] } : {}) });
+        // The bot's limiters are shared by every sender of it in the process (and slow down after a 429).
+        s = telegramSender({ token: bot.token, apiRoot: o.telegramApiRoot, ...(o.telegramRates ? { rates: o.telegramRates } : {}), ...(button ? { buttons: [button] } : {}) });
         telegram.set(bot.token, s);
       }
       senders.set('telegram', s);

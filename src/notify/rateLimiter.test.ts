@@ -29,6 +29,17 @@ describe('rate limiter (time slots)', () => {
     expect(times.filter((t) => t < 1000)).toHaveLength(30);
   });
 
+  it('setRate changes the spacing from then on, and the one-second cap with it', async () => {
+    const limiter = createRateLimiter({ perSecond: 10 });
+    expect(await releaseTimes(limiter, 3)).toEqual([0, 100, 200]);
+    await vi.advanceTimersByTimeAsync(2000);
+    limiter.setRate(5);
+    expect(limiter.perSecond).toBe(5);
+    const times = await releaseTimes(limiter, 6);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(200);
+    expect(times.filter((t) => t < 1000)).toHaveLength(5);
+  });
+
   it('a caller after a quiet spell goes at once; a slot is not lent to the past', async () => {
     const limiter = createRateLimiter({ perSecond: 10 });
     await releaseTimes(limiter, 5);

@@ -14,7 +14,10 @@ export interface RateLimiterOptions {
 }
 
 export interface RateLimiter {
+  /** The rate now (setRate changes it). */
   readonly perSecond: number;
+  /** Changes the rate from now on (slots already handed out keep theirs). */
+  setRate(perSecond: number): void;
   /** Resolves when the caller may send: at once, or at its reserved slot. Without a key: the one shared limit. */
   take(key?: string | number): Promise<void>;
   /** Nobody sends until `ms` from now (a 429's retry_after); slots already handed out move past the pause, in order. */
@@ -37,14 +40,15 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
   const burst = o.burst ?? 1;
   if (!Number.isInteger(burst) || burst < 1) throw new Error(`rate limiter: burst must be a whole number ≥ 1, got ${burst}`);
   const now = o.now ?? (() => Date.now());
-  const interval = 1000 / o.perSecond;
-  const tolerance = (burst - 1) * interval;
+  let rate = o.perSecond;
+  let interval = 1000 / rate;
+  let tolerance = (burst - 1) * interval;
   /** Per key, the theoretical arrival time of the next send (GCRA's TAT). */
   const tat = new Map<string, number>();
   const waiting = new Set<Waiter>();
-  /** Per key, when its last `cap` callers were let go (a ring; `next` is the oldest once full). */
-  const released = new Map<string, { times: number[]; next: number }>();
-  const cap = Math.ceil(o.perSecond) + burst - 1;
+  /** Per key, when callers were let go within the last second (oldest first from `head`). */
+  const released = new Map<string, { times: number[]; head: number }>();
+  const cap = () => Math.ceil(rate) + burst - 1;
   let pausedUntil = 0;
   let takesSinceSweep = 0;
   let sweepAfter = 1000;
@@ -59,16 +63,19 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
   /** Lets one go at `t` if the last second allows it (0), else how many ms until it does. */
   const letGo = (key: string, t: number): number => {
     let r = released.get(key);
-    if (!r) released.set(key, (r = { times: [], next: 0 }));
-    if (r.times.length < cap) {
+    if (!r) released.set(key, (r = { times: [], head: 0 }));
+    while (r.head < r.times.length && r.times[r.head]! <= t - 1000) r.head++;
+    if (r.head > 1024) {
+      r.times = r.times.slice(r.head);
+      r.head = 0;
+    }
+    const inLastSecond = r.times.length - r.head;
+    if (inLastSecond < cap()) {
       r.times.push(t);
       return 0;
     }
-    const opensAt = r.times[r.next]! + 1000;
-    if (opensAt > t) return Math.ceil(opensAt - t);
-    r.times[r.next] = t;
-    r.next = (r.next + 1) % cap;
-    return 0;
+    // Wait until enough of the last second's sends have aged out.
+    return Math.max(1, Math.ceil(r.times[r.head + inLastSecond - cap()]! + 1000 - t));
   };
 
   const wait = (w: Omit<Waiter, 'timer'>, t: number) => {
@@ -93,12 +100,20 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
     if (++takesSinceSweep < sweepAfter) return;
     takesSinceSweep = 0;
     for (const [key, next] of tat) if (next <= t) tat.delete(key);
-    for (const [key, r] of released) if (r.times[(r.next + r.times.length - 1) % r.times.length]! <= t - 1000) released.delete(key);
+    for (const [key, r] of released) if (r.times.length === 0 || r.times[r.times.length - 1]! <= t - 1000) released.delete(key);
     sweepAfter = Math.max(1000, tat.size);
   };
 
   return {
-    perSecond: o.perSecond,
+    get perSecond() {
+      return rate;
+    },
+    setRate(perSecond) {
+      if (!(perSecond > 0) || !Number.isFinite(perSecond)) return;
+      rate = perSecond;
+      interval = 1000 / rate;
+      tolerance = (burst - 1) * interval;
+    },
     take(key = '') {
       const k = String(key);
       const t = now();

@@ -14,6 +14,29 @@ const MAX_TEXT = 4096;
 export interface TelegramLimits {
   bot: RateLimiter;
   chat: RateLimiter;
+  /** The rates asked for; the bot's limiter runs slower than its nominal rate for a while after a 429. */
+  nominal: { perBot: number; perChat: number };
+  /** Called on every 429 and every accepted message: backs off 1 % per 429, creeps back 1 % per 10 s without one. */
+  adapt: { limited(): void; accepted(): void };
+}
+
+/** Telegram's limits are not exact: a bot that keeps hitting 429 slows itself down a little, and later speeds up. */
+function adaptiveRate(limiter: RateLimiter, nominal: number, now: () => number = Date.now): TelegramLimits['adapt'] {
+  let lastLimited = 0;
+  let lastRaised = 0;
+  return {
+    limited() {
+      lastLimited = now();
+      limiter.setRate(Math.max(nominal * 0.5, limiter.perSecond * 0.99));
+    },
+    accepted() {
+      if (limiter.perSecond >= nominal) return;
+      const t = now();
+      if (t - lastLimited < 30_000 || t - lastRaised < 10_000) return;
+      lastRaised = t;
+      limiter.setRate(Math.min(nominal, limiter.perSecond * 1.01));
+    },
+  };
 }
 
 const limitsByBot = new Map<string, TelegramLimits>();
@@ -26,10 +49,11 @@ const limitsByBot = new Map<string, TelegramLimits>();
 export function telegramLimitsFor(token: string, rates: { perBotPerSecond?: number; perChatPerSecond?: number } = {}): TelegramLimits {
   const botId = token.split(':')[0] ?? token;
   const current = limitsByBot.get(botId);
-  const perBot = rates.perBotPerSecond ?? current?.bot.perSecond ?? TELEGRAM_BOT_PER_SECOND;
-  const perChat = rates.perChatPerSecond ?? current?.chat.perSecond ?? TELEGRAM_CHAT_PER_SECOND;
-  if (current && current.bot.perSecond === perBot && current.chat.perSecond === perChat) return current;
-  const limits = { bot: createRateLimiter({ perSecond: perBot }), chat: createRateLimiter({ perSecond: perChat }) };
+  const perBot = rates.perBotPerSecond ?? current?.nominal.perBot ?? TELEGRAM_BOT_PER_SECOND;
+  const perChat = rates.perChatPerSecond ?? current?.nominal.perChat ?? TELEGRAM_CHAT_PER_SECOND;
+  if (current && current.nominal.perBot === perBot && current.nominal.perChat === perChat) return current;
+  const bot = createRateLimiter({ perSecond: perBot });
+  const limits = { bot, chat: createRateLimiter({ perSecond: perChat }), nominal: { perBot, perChat }, adapt: adaptiveRate(bot, perBot) };
   limitsByBot.set(botId, limits);
   return limits;
 }
@@ -73,6 +97,8 @@ export function telegramSender(o: TelegramSenderOptions): ChannelSender {
   const url = `${(o.apiRoot ?? TELEGRAM_API_ROOT).replace(/\/+$/, '')}/bot${o.token}/sendMessage`;
   const shared = o.botLimiter && o.chatLimiter ? null : telegramLimitsFor(o.token, o.rates);
   const botLimiter = o.botLimiter ?? shared!.bot;
+  // Adapting the rate only when the limiter is the bot's shared one (explicit limiters are the caller's to tune).
+  const adapt = !o.botLimiter && shared ? shared.adapt : { limited() {}, accepted() {} };
   const chatLimiter = o.chatLimiter ?? shared!.chat;
   const doFetch = o.fetch ?? ((input: string | URL | Request, init?: RequestInit) => fetch(input, init));
   const timeoutMs = o.timeoutMs ?? 10_000;
@@ -119,6 +145,7 @@ export function telegramSender(o: TelegramSenderOptions): ChannelSender {
           return { status: 'retry', error: `Telegram unreachable: ${err.name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (err.cause as Error | undefined)?.message ?? err.message}` };
         }
         if (answer.ok === true) {
+          adapt.accepted();
           const id = answer.result?.message_id;
           return { status: 'sent', providerMessageId: id === undefined ? null : String(id) };
         }
@@ -127,6 +154,7 @@ export function telegramSender(o: TelegramSenderOptions): ChannelSender {
         if (code === 429) {
           const waitMs = Math.max(1, answer.parameters?.retry_after ?? 1) * 1000;
           botLimiter.pause(waitMs); // every sender of this bot waits, not just this one
+          adapt.limited();
           if (attempt < attempts && waitMs <= maxWaitMs) continue;
           return { status: 'retry', error: description, retryAfterMs: waitMs };
         }
