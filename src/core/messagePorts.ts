@@ -66,9 +66,10 @@ export interface MessageRepository {
   add(messages: readonly NewMessage[]): Promise<number>;
   /**
    * Marks up to `limit` scheduled messages due at `now` queued (skipping rows others hold) and returns them; the caller
-   * enqueues their jobs in the same transaction through `sql`.
+   * enqueues their jobs in the same transaction through `sql`. `from`: none due before it is left (a run releasing
+   * batch after batch passes the last batch's send time, so the index is not walked again over rows just released).
    */
-  releaseDue(now: Date, limit: number, businessId: string | null): Promise<{ businessId: string; id: string }[]>;
+  releaseDue(now: Date, limit: number, businessId: string | null, from?: Date | null): Promise<{ businessId: string; id: string; sendAfter: Date }[]>;
   /** The transaction's SQL, for the job queue's inserts. */
   sql(): TransactionSql;
   /** The earliest send time among the business's scheduled messages. */

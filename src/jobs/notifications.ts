@@ -44,16 +44,20 @@ const RELEASE_BATCH = 1000;
 /** Moves due messages into the queue, batch after batch; returns how many and their ids (only when `collect`). */
 export async function releaseDueMessages(deps: AppDeps, queue: JobQueue, o: { businessId?: string | null; collect?: boolean } = {}): Promise<{ released: number; ids: string[] }> {
   const out = { released: 0, ids: [] as string[] };
-  for (let i = 0; i < 1000; i++) {
+  let from: Date | null = null;
+  for (let i = 0; i < 10_000; i++) {
     const now = deps.clock.now();
     const due = await deps.uow.run(async (repos) => {
-      const rows = await repos.messages.releaseDue(now, RELEASE_BATCH, o.businessId ?? null);
+      const rows = await repos.messages.releaseDue(now, RELEASE_BATCH, o.businessId ?? null, from);
       await queue.enqueueMessages(repos.messages.sql(), rows);
       return rows;
     });
     out.released += due.length;
     if (o.collect) out.ids.push(...due.map((d) => d.id));
     if (due.length < RELEASE_BATCH) break;
+    // The batch came in send-time order: the next starts at its last send time (rows skipped as locked by another
+    // releaser are theirs to release).
+    from = due.reduce((max, d) => (d.sendAfter > max ? d.sendAfter : max), due[0]!.sendAfter);
   }
   return out;
 }

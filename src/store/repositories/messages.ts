@@ -72,15 +72,16 @@ export function messageRepository(db: Kysely<Database>): MessageRepository {
       return added;
     },
 
-    async releaseDue(now, limit, businessId) {
-      const r = await sql<{ business_id: string; id: string }>`
+    async releaseDue(now, limit, businessId, from) {
+      const r = await sql<{ business_id: string; id: string; send_after: Date }>`
         update messages m set status = 'queued', queued_at = ${now}
           from (select business_id, id from messages
                  where status = 'scheduled' and send_after <= ${now} ${businessId ? sql`and business_id = ${businessId}` : sql``}
+                   ${from ? sql`and send_after >= ${from}` : sql``}
                  order by send_after limit ${limit} for update skip locked) due
          where m.business_id = due.business_id and m.id = due.id
-        returning m.business_id, m.id`.execute(db);
-      return r.rows.map((x) => ({ businessId: x.business_id, id: x.id }));
+        returning m.business_id, m.id, m.send_after`.execute(db);
+      return r.rows.map((x) => ({ businessId: x.business_id, id: x.id, sendAfter: x.send_after }));
     },
 
     sql(): TransactionSql {
