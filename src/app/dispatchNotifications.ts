@@ -22,9 +22,13 @@ const MAX_BATCHES = 20;
 const str = (v: unknown): string | null => (typeof v === 'string' && UUID_RE.test(v) ? v : null);
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
+/** A notice about something that happened longer ago than this is no news: not sent (e.g. events of imported history). */
+export const NOTICE_MAX_AGE_MS = 24 * 3_600_000;
+
 /** The message an event asks for, if the business wants it. */
 function messageFor(e: OutboxEventRecord, business: Business, newId: () => string, now: Date): NewMessage | null {
   const s = business.program.notifications;
+  if (now.getTime() - e.createdAt.getTime() > NOTICE_MAX_AGE_MS) return null;
   const p = e.payload;
   const base = { businessId: business.id, id: newId(), purpose: 'service' as const, campaignId: null, text: null, sendAfter: now, createdAt: now };
   if (e.type === 'points.earned' && s.accrualNotices) {
