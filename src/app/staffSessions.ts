@@ -50,14 +50,14 @@ export const usable = (s: StaffMember | null): StaffMember => {
   return s;
 };
 
-export async function signInStaffWithPassword(deps: AppDeps, input: { businessId: string; email: string; password: string; device?: string | null }): Promise<StaffSessionView> {
+export async function signInStaffWithPassword(deps: AppDeps, input: { businessId: string; email: string; password: string; device?: string | null; channel?: 'web' | 'admin' }): Promise<StaffSessionView> {
   if (!UUID_RE.test(input.businessId)) throw new DomainError('invalid_credentials');
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
   const staff = await deps.uow.run((repos) => repos.staff.findByEmail(input.businessId, email));
   // The same work whether or not the e-mail is known: no way to tell staff addresses by timing.
   const ok = await verifyPassword(String(input.password ?? ''), staff?.passwordHash ?? DUMMY_HASH);
   if (!staff || !ok || staff.status === 'removed') throw new DomainError('invalid_credentials');
-  return openSession(deps, usable(staff), 'web', input.device ?? null);
+  return openSession(deps, usable(staff), input.channel ?? 'web', input.device ?? null);
 }
 
 export async function signInStaffWithTelegram(deps: AppDeps, input: { botId: string; initData: string; device?: string | null }): Promise<StaffSessionView> {

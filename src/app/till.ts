@@ -159,7 +159,7 @@ export async function tillQuote(deps: AppDeps, c: TillCaller, input: { memberId:
 }
 
 /** The limit check and the audit entry, inside the operation's transaction, under a lock on the staff row. */
-function staffGuard(deps: TillDeps & { app: AppDeps }, c: TillCaller, action: string, breaches: LimitBreach[]): PurchaseGuard {
+export function staffGuard(_deps: unknown, c: TillCaller, action: string, breaches: LimitBreach[]): PurchaseGuard {
   return async (repos, p) => {
     const staff = await repos.staff.lock(c.staff.businessId, c.staff.id);
     if (!staff || staff.status !== 'active') throw new DomainError('staff_blocked');
@@ -175,7 +175,7 @@ function staffGuard(deps: TillDeps & { app: AppDeps }, c: TillCaller, action: st
 }
 
 /** A refused operation over a limit: recorded (its own transaction) and the owners told. */
-async function reportBreach(deps: TillDeps & { app: AppDeps }, c: TillCaller, action: string, breach: LimitBreach, memberId: string): Promise<void> {
+export async function reportBreach(deps: Pick<TillDeps, 'alerts'> & { app: AppDeps }, c: TillCaller, action: string, breach: LimitBreach, memberId: string): Promise<void> {
   const at = deps.app.clock.now();
   await deps.app.uow.run((repos) =>
     repos.staff.addAudit({ businessId: c.staff.businessId, at, staffId: c.staff.id, staffRole: c.staff.role, action: 'limit.exceeded', memberId, points: breach.wanted, issuedPoints: 0, amount: null, channel: c.channel, details: { refused: action, ...breach } }),
@@ -183,7 +183,7 @@ async function reportBreach(deps: TillDeps & { app: AppDeps }, c: TillCaller, ac
   await deps.alerts.limitExceeded(c.staff.businessId, { id: c.staff.id, name: c.staff.name, role: c.staff.role }, { ...breach, action });
 }
 
-async function withBreachReport<T>(deps: TillDeps & { app: AppDeps }, c: TillCaller, action: string, memberId: string, run: (breaches: LimitBreach[]) => Promise<T>): Promise<T> {
+export async function withBreachReport<T>(deps: Pick<TillDeps, 'alerts'> & { app: AppDeps }, c: TillCaller, action: string, memberId: string, run: (breaches: LimitBreach[]) => Promise<T>): Promise<T> {
   const breaches: LimitBreach[] = [];
   try {
     return await run(breaches);
@@ -318,20 +318,25 @@ export async function tillAdjust(deps: TillDeps & { app: AppDeps }, c: TillCalle
       reason: input.reason,
       actor: { type: 'staff', id: c.staff.id },
       idempotencyKey: `staff:${c.staff.id}:${input.idempotencyKey}`,
-      guard: async (repos, a) => {
-        const staff = await repos.staff.lock(c.staff.businessId, c.staff.id);
-        if (!staff || staff.status !== 'active') throw new DomainError('staff_blocked');
-        const business = await loadBusiness(repos, staff.businessId);
-        const breach = checkLimits(staff.limits, { points: a.points, manual: true }, await issuedBy(repos, staff, business.timezone, a.at));
-        if (breach) {
-          breaches.push(breach);
-          throw new DomainError('staff_limit_exceeded', `Over your ${breach.limit.replace('_', '-')} limit: ${breach.allowed} points allowed, this is ${breach.wanted}`, { ...breach });
-        }
-        await repos.staff.addAudit({ businessId: staff.businessId, at: a.at, staffId: staff.id, staffRole: staff.role, action: 'points.adjust', memberId: a.memberId, points: a.points, issuedPoints: Math.max(0, a.points), amount: null, channel: c.channel, details: { reason: input.reason } });
-      },
+      guard: adjustGuard(c, input.reason, breaches),
     });
     return { transactionId: r.transactionId, balance: r.balance };
   });
+}
+
+/** A manual accrual's or write-off's limit check and audit entry, inside its transaction (the till and the admin panel). */
+export function adjustGuard(c: TillCaller, reason: string, breaches: LimitBreach[]) {
+  return async (repos: Repositories, a: { memberId: string; points: number; at: Date }): Promise<void> => {
+    const staff = await repos.staff.lock(c.staff.businessId, c.staff.id);
+    if (!staff || staff.status !== 'active') throw new DomainError('staff_blocked');
+    const business = await loadBusiness(repos, staff.businessId);
+    const breach = checkLimits(staff.limits, { points: a.points, manual: true }, await issuedBy(repos, staff, business.timezone, a.at));
+    if (breach) {
+      breaches.push(breach);
+      throw new DomainError('staff_limit_exceeded', `Over your ${breach.limit.replace('_', '-')} limit: ${breach.allowed} points allowed, this is ${breach.wanted}`, { ...breach });
+    }
+    await repos.staff.addAudit({ businessId: staff.businessId, at: a.at, staffId: staff.id, staffRole: staff.role, action: 'points.adjust', memberId: a.memberId, points: a.points, issuedPoints: Math.max(0, a.points), amount: null, channel: c.channel, details: { reason } });
+  };
 }
 
 export interface AuditView {

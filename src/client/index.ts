@@ -52,9 +52,17 @@ export class KopilkaError extends Error {
 }
 
 export interface ClientOptions {
-  /** e.g. http://127.0.0.1:3000 */
+  /** e.g. http://127.0.0.1:3000; '' in the admin panel (the same origin) */
   baseUrl: string;
-  apiKey: string;
+  /** An integrator's API key; or, in the admin panel, `session: true` instead. */
+  apiKey?: string;
+  /**
+   * The admin panel: the signed-in staff member's cookie session (POST /api/admin/session, see ./admin.ts) is sent
+   * with `credentials: 'include'`, and every write carries X-CSRF-Token read from the kopilka_csrf cookie.
+   */
+  session?: boolean;
+  /** Where the CSRF token comes from; default: the kopilka_csrf cookie in document.cookie (Node tests pass their own). */
+  csrfToken?: () => string | null | undefined;
   fetch?: typeof fetch;
   /** Retries of network errors, 409 idempotency_in_flight and 429 (with the same Idempotency-Key). Default 2. */
   retries?: number;
@@ -78,21 +86,34 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const enc = encodeURIComponent;
 
+/** The admin panel's CSRF token: the kopilka_csrf cookie (readable by the page; the session cookie is not). */
+export function csrfFromDocument(): string | null {
+  const doc = (globalThis as { document?: { cookie?: string } }).document;
+  const m = /(?:^|;\s*)kopilka_csrf=([^;]*)/.exec(doc?.cookie ?? '');
+  return m?.[1] ? decodeURIComponent(m[1]) : null;
+}
+
 export function createClient(o: ClientOptions) {
   const doFetch = o.fetch ?? fetch;
   const base = o.baseUrl.replace(/\/+$/, '');
   const retries = o.retries ?? 2;
+  if (!o.session && !o.apiKey) throw new Error('createClient needs an apiKey, or session: true in the admin panel');
+  const csrfToken = o.csrfToken ?? csrfFromDocument;
 
   async function request<T>(method: Method, path: string, opts: { body?: unknown; idempotencyKey?: string; query?: Record<string, string | number | undefined> } = {}): Promise<RawResponse<T>> {
     const qs = Object.entries(opts.query ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&');
     const url = `${base}/api/v1${path}${qs ? `?${qs}` : ''}`;
-    const headers: Record<string, string> = { authorization: `Bearer ${o.apiKey}`, accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (o.session) {
+      const csrf = method === 'GET' ? null : csrfToken();
+      if (csrf) headers['x-csrf-token'] = csrf;
+    } else headers.authorization = `Bearer ${o.apiKey}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
-        res = await doFetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+        res = await doFetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), ...(o.session ? { credentials: 'include' as const } : {}) });
       } catch (e) {
         // Without an idempotency key a retried write could apply twice; only reads and keyed writes are retried.
         if (attempt < retries && (method === 'GET' || opts.idempotencyKey)) {

@@ -2,12 +2,14 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
 import type { TestClocks } from '../app/testClocks.js';
 import { apiKeyAuthenticator } from './auth.js';
 import { apiDocsHtml } from './docsPage.js';
-import type { ApiEnv } from './env.js';
+import type { ApiEnv, Caller } from './env.js';
+import { SESSION_COOKIE, cookieCaller } from './adminSession.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
 import { memberRoutes } from './api/members.js';
 import { programRoutes } from './api/program.js';
@@ -16,6 +18,7 @@ import { testClockRoutes } from './api/testClock.js';
 import { webhookRoutes } from './api/webhooks.js';
 import { notificationChannelRoutes } from './api/notificationChannels.js';
 import type { ChannelTestSend } from '../app/notificationChannels.js';
+import type { StaffAlerts } from '../app/till.js';
 import { broadcastRoutes } from './api/broadcasts.js';
 import { openApiDocument } from './openapi.js';
 import { tokenBucket } from './rateLimit.js';
@@ -35,6 +38,8 @@ export interface ApiOptions {
   version?: string;
   /** Sends a test message through a business's VK, SMS or e-mail channel; without it the test endpoint answers 404. */
   channelTest?: ChannelTestSend | null;
+  /** Owners' alerts when a signed-in staff member goes over a limit; default: a warning in the log. */
+  staffAlerts?: StaffAlerts;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -59,12 +64,15 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   const router: ApiRouter = {
     hono,
     specs: [],
+    staffAlerts: o.staffAlerts ?? { limitExceeded: async (_, staff, b) => o.log.warn(`staff ${staff.id} over the ${b.limit} limit (${b.action})`) },
     async guard(c) {
-      const caller = await auth.authenticate(c.req.header('authorization'));
+      const authorization = c.req.header('authorization');
+      // No API key but the admin panel's session cookie: a signed-in staff member (CSRF checked on writes).
+      const caller: Caller | null = authorization === undefined && getCookie(c, SESSION_COOKIE) !== undefined ? await cookieCaller(o.deps, c) : await auth.authenticate(authorization);
       if (!caller) {
         const wait = failures.take(clientAddress(c));
         if (wait !== null) throw new HttpError(429, 'rate_limited', 'Too many failed sign-ins; wait and retry', {}, { 'Retry-After': String(wait) });
-        throw new HttpError(401, 'unauthorized', 'Send a valid API key as Authorization: Bearer <key>', {}, { 'WWW-Authenticate': 'Bearer realm="kopilka"' });
+        throw new HttpError(401, 'unauthorized', 'Send a valid API key as Authorization: Bearer <key>, or sign in to the admin panel again', {}, { 'WWW-Authenticate': 'Bearer realm="kopilka"' });
       }
       const wait = perKey.take(caller.keyId);
       if (wait !== null) throw new HttpError(429, 'rate_limited', `More than ${o.rateLimit} requests per second with this key; retry after ${wait} s`, {}, { 'Retry-After': String(wait) });

@@ -3,14 +3,14 @@
 import { createHash } from 'node:crypto';
 import { authenticateApiKey } from '../app/apiKeys.js';
 import type { AppDeps } from '../app/deps.js';
-import type { Caller } from './env.js';
+import type { ApiKeyCaller } from './env.js';
 
 export interface Authenticator {
-  authenticate(header: string | undefined): Promise<Caller | null>;
+  authenticate(header: string | undefined): Promise<ApiKeyCaller | null>;
 }
 
 export function apiKeyAuthenticator(deps: AppDeps, cacheMs: number): Authenticator {
-  const cache = new Map<string, { caller: Caller; until: number }>();
+  const cache = new Map<string, { caller: ApiKeyCaller; until: number }>();
   return {
     async authenticate(header) {
       const m = header ? /^Bearer\s+(\S{1,200})\s*$/i.exec(header) : null;
@@ -20,11 +20,12 @@ export function apiKeyAuthenticator(deps: AppDeps, cacheMs: number): Authenticat
       const hit = cache.get(digest);
       const now = performance.now();
       if (hit && hit.until > now) return hit.caller;
-      const identity = await authenticateApiKey(deps, key);
-      if (!identity) {
+      const found = await authenticateApiKey(deps, key);
+      if (!found) {
         cache.delete(digest);
         return null;
       }
+      const identity: ApiKeyCaller = { kind: 'api_key', ...found };
       if (cacheMs > 0) {
         if (cache.size > 10_000) cache.clear();
         cache.set(digest, { caller: identity, until: now + cacheMs });

@@ -69,7 +69,8 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 /** Codes only the HTTP layer gives. */
 export const HTTP_CODES: Record<string, string> = {
   unauthorized: 'A valid API key is required',
-  forbidden: 'This API key may not do that',
+  forbidden: 'This API key or staff role may not do that',
+  csrf_failed: 'The X-CSRF-Token header or the Origin of a signed-in request is wrong',
   rate_limited: 'Too many requests',
   not_found: 'No such resource',
   method_not_allowed: 'Method not allowed',

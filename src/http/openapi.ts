@@ -42,7 +42,10 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
 const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: REF('Problem') } } } });
 
 const statusOfCode = (code: string): number =>
-  code in DOMAIN_STATUS ? DOMAIN_STATUS[code as keyof typeof DOMAIN_STATUS] : ({ unauthorized: 401, forbidden: 403, rate_limited: 429, idempotency_key_missing: 400 } as Record<string, number>)[code] ?? 400;
+  code in DOMAIN_STATUS ? DOMAIN_STATUS[code as keyof typeof DOMAIN_STATUS] : ({ unauthorized: 401, forbidden: 403, csrf_failed: 403, rate_limited: 429, idempotency_key_missing: 400 } as Record<string, number>)[code] ?? 400;
+
+/** Which staff permission the admin panel's signed-in staff need (docs/STAFF.md). */
+const staffNote = (r: AnyRoute): string => (r.permission ? `Staff: ${r.permission}` : 'Staff: not allowed (API keys only)');
 
 function operation(r: AnyRoute): Json {
   const responses: Json = {};
@@ -53,7 +56,7 @@ function operation(r: AnyRoute): Json {
     }
   }
   // Every error an operation can give, grouped by status, with the codes listed.
-  const codes = [...(r.errors ?? []), 'validation_failed', ...(r.public ? [] : ['unauthorized', 'rate_limited']), ...(r.idempotent ? ['idempotency_key_missing', 'idempotency_conflict', 'idempotency_in_flight'] : [])];
+  const codes = [...(r.errors ?? []), 'validation_failed', ...(r.public ? [] : ['unauthorized', 'rate_limited', 'forbidden', 'csrf_failed']), ...(r.idempotent ? ['idempotency_key_missing', 'idempotency_conflict', 'idempotency_in_flight'] : [])];
   const byStatus = new Map<number, string[]>();
   for (const code of new Set(codes)) byStatus.set(statusOfCode(code), [...(byStatus.get(statusOfCode(code)) ?? []), code]);
   for (const [status, list] of [...byStatus].sort((a, b) => a[0] - b[0])) responses[String(status)] = problemResponse(`Codes: ${list.join(', ')}`);
@@ -66,7 +69,7 @@ function operation(r: AnyRoute): Json {
   return {
     operationId: r.operationId,
     summary: r.summary,
-    ...(r.description ? { description: r.description } : {}),
+    ...(r.public ? (r.description ? { description: r.description } : {}) : { description: [r.description, staffNote(r)].filter(Boolean).join('\n\n') }),
     tags: [r.tag],
     ...(r.public ? { security: [] } : {}),
     ...(params.length ? { parameters: params } : {}),
@@ -91,16 +94,20 @@ export function openApiDocument(routes: readonly AnyRoute[], opts: { version: st
         'Authentication: send an API key of your business as `Authorization: Bearer <key>` (create one with `kopilka api-key create --business ID`). A key sees only its own business.',
         'Every POST that changes state needs an `Idempotency-Key` header: a retry with the same key and body gets the stored answer with `Idempotent-Replayed: true`; the same key with another body is refused (422 idempotency_conflict); while the first request is still running the answer is 409 idempotency_in_flight.',
         `Errors are application/problem+json (RFC 9457) with a stable \`code\`. Codes: ${[...Object.keys(DOMAIN_STATUS), ...Object.keys(HTTP_CODES)].join(', ')}.`,
+        'Staff signed in to the admin panel (POST /api/admin/session) call the same operations with the kopilka_session cookie instead of a key; every write also needs the X-CSRF-Token header equal to the kopilka_csrf cookie (otherwise 403 csrf_failed), and each operation needs the staff permission its description names (otherwise 403 forbidden).',
         'Rate limit: per key (default 50 requests per second); over it the answer is 429 with Retry-After.',
       ].join('\n\n'),
     },
     ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { staffSession: [] }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
     components: {
       schemas: components(),
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: kop_<prefix>_<secret>' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: kop_<prefix>_<secret>' },
+        staffSession: { type: 'apiKey', in: 'cookie', name: 'kopilka_session', description: 'The admin panel: a staff session from POST /api/admin/session. Writes also need X-CSRF-Token equal to the kopilka_csrf cookie; each operation names the staff permission it needs ("Staff: …").' },
+      },
     },
   };
 }

@@ -3,7 +3,9 @@ import type { Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { HttpError } from './errors.js';
-import type { ApiEnv } from './env.js';
+import type { ApiEnv, Caller } from './env.js';
+import { can, type StaffAction } from '../core/index.js';
+import type { StaffAlerts } from '../app/till.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -27,6 +29,11 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   idempotent?: boolean;
   /** Served without an API key. */
   public?: boolean;
+  /**
+   * What a signed-in staff member (the admin panel) needs for this operation (src/core/staffRoles.ts); null or
+   * absent: API keys only — staff are refused (fail closed, so a new route is not open to cashiers by accident).
+   */
+  permission?: StaffAction | null;
   responses: Record<number, ResponseSpec>;
   /** Error codes this operation can answer with (documented; every operation may also give the common ones). */
   errors?: string[];
@@ -54,7 +61,16 @@ function idempotencyKeyOf(c: Context<ApiEnv>): string {
   const key = c.req.header('idempotency-key');
   if (key === undefined || key === '') throw new HttpError(400, 'idempotency_key_missing', 'This request changes state: send an Idempotency-Key header (any unique string up to 200 characters, e.g. a UUID) so a retry cannot apply it twice');
   if (!KEY_RE.test(key)) throw new HttpError(400, 'validation_failed', 'Idempotency-Key must be 1–200 printable ASCII characters', { errors: [{ path: 'header.Idempotency-Key', message: 'must be 1–200 printable ASCII characters' }] });
-  return `api:${key}`;
+  // A staff member's keys are their own: never answered with an API key's (or a colleague's) stored result.
+  const caller = c.get('caller') as Caller | undefined;
+  return caller?.kind === 'staff' ? `api:${caller.keyId}:${key}` : `api:${key}`;
+}
+
+/** Staff callers need the route's permission; API keys are not subject to it. */
+function requireStaffPermission(caller: Caller, permission: StaffAction | null): void {
+  if (caller.kind !== 'staff') return;
+  if (permission === null) throw new HttpError(403, 'forbidden', 'Only an API key may do this; staff cannot, whatever their role', { role: caller.staff.role });
+  if (!can(caller.staff.role, permission)) throw new HttpError(403, 'forbidden', `A ${caller.staff.role} may not do ${permission}`, { action: permission, role: caller.staff.role });
 }
 
 type Out<T extends z.ZodType | undefined> = T extends z.ZodType ? z.output<T> : undefined;
@@ -67,6 +83,8 @@ export interface ApiRouter {
   specs: AnyRoute[];
   /** Authenticates and rate-limits a request to a non-public route; sets c.var.caller and c.var.deps. */
   guard: (c: Context<ApiEnv>) => Promise<void>;
+  /** Tells the owners when a signed-in staff member's operation is refused over their limits. */
+  staffAlerts: StaffAlerts;
 }
 
 /** Zod issues as the problem document's errors list. */
@@ -115,7 +133,10 @@ export function route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.Z
 ): void {
   router.specs.push(spec as unknown as AnyRoute);
   router.hono.on(spec.method.toUpperCase(), spec.path, async (c) => {
-    if (!spec.public) await router.guard(c);
+    if (!spec.public) {
+      await router.guard(c);
+      requireStaffPermission(c.var.caller, spec.permission ?? null);
+    }
     const idempotencyKey = spec.idempotent ? idempotencyKeyOf(c) : null;
     const params = spec.params ? parsePart(spec.params, c.req.param(), 'path') : undefined;
     const query = spec.query ? parsePart(spec.query, c.req.query(), 'query') : undefined;

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
 import { mountApi, type ApiOptions } from './api.js';
+import { adminSecurityHeaders, mountAdminSession } from './adminSession.js';
 import { mountCardApi, type CardApiOptions } from './card.js';
 import { mountCardStatic, mountCashierStatic, type CardStaticOptions } from './cardStatic.js';
 import { mountStaffApi, type StaffApiOptions } from './staff.js';
@@ -53,7 +54,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
 
   if (deps.api) {
-    mountApi(http, { ...deps.api, deps: deps.app, log: deps.log });
+    adminSecurityHeaders(http);
+    mountAdminSession(http, { deps: deps.app, log: deps.log, ...(deps.staff?.rateClock ? { rateClock: deps.staff.rateClock } : {}) });
+    mountApi(http, { ...(deps.staff ? { staffAlerts: deps.staff.till.alerts } : {}), ...deps.api, deps: deps.app, log: deps.log });
     const log = deps.log;
     const noChannel: CardApiOptions['codes'] = { send: async (to) => log.warn(`sign-in code for member ${to.member.id} not delivered: no delivery channel configured`) };
     const staffDefaults: Omit<StaffApiOptions, 'deps' | 'log'> = {

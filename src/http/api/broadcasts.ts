@@ -5,6 +5,7 @@ import { cancelBroadcast, createBroadcast, getBroadcast, listBroadcasts, preview
 import { campaignReport, listCampaigns } from '../../app/campaignReport.js';
 import { wasReplayed } from '../../app/idempotency.js';
 import type { Caller } from '../env.js';
+import { createdByOf } from './common.js';
 import { HttpError } from '../errors.js';
 import { route, type ApiRouter } from '../route.js';
 import * as B from './broadcastSchemas.js';
@@ -20,6 +21,7 @@ const num = (s: string | undefined) => (s === undefined ? undefined : Number(s))
 export function broadcastRoutes(r: ApiRouter): void {
   route(r, {
     method: 'post', path: '/broadcasts', operationId: 'createBroadcast', tag: 'Broadcasts', summary: 'Send a message to a segment, now or later',
+    permission: 'broadcast.send',
     description: 'Goes to members of the segment who consented to marketing (never to blocked ones), outside the business\'s quiet hours, once each. A control group of controlPercent % is held out for the campaign report. Every problem with the segment is listed (invalid_segment).',
     body: B.BroadcastCreate, idempotent: true,
     responses: { 201: { description: 'The broadcast, scheduled', schema: B.Broadcast } },
@@ -27,12 +29,13 @@ export function broadcastRoutes(r: ApiRouter): void {
   }, async ({ body, c, idempotencyKey }) => {
     const caller = c.var.caller;
     requireBusinessWide(caller);
-    const result = await createBroadcast(c.var.deps, { businessId: caller.businessId, ...body, createdBy: `api_key:${caller.keyId}`, idempotencyKey });
+    const result = await createBroadcast(c.var.deps, { businessId: caller.businessId, ...body, createdBy: createdByOf(caller), idempotencyKey });
     return { status: 201, body: result, replayed: wasReplayed(result) };
   });
 
   route(r, {
     method: 'post', path: '/broadcasts/preview', operationId: 'previewBroadcast', tag: 'Broadcasts', summary: 'How many members a segment reaches, and the text as one of them reads it',
+    permission: 'broadcast.send',
     body: B.BroadcastPreviewInput,
     responses: { 200: { description: 'Counts and a sample', schema: B.BroadcastPreviewSchema } },
     errors: ['invalid_segment', 'forbidden'],
@@ -43,6 +46,7 @@ export function broadcastRoutes(r: ApiRouter): void {
 
   route(r, {
     method: 'get', path: '/broadcasts', operationId: 'listBroadcasts', tag: 'Broadcasts', summary: 'Broadcasts, newest first, with progress',
+    permission: 'report.today',
     query: B.BroadcastListQuery,
     responses: { 200: { description: 'A page of broadcasts', schema: B.BroadcastList } },
     errors: ['forbidden'],
@@ -53,6 +57,7 @@ export function broadcastRoutes(r: ApiRouter): void {
 
   route(r, {
     method: 'get', path: '/broadcasts/:id', operationId: 'getBroadcast', tag: 'Broadcasts', summary: 'A broadcast with its progress (sent, failed, pending…)',
+    permission: 'report.today',
     params: Id,
     responses: { 200: { description: 'The broadcast', schema: B.Broadcast } },
     errors: ['campaign_not_found', 'forbidden'],
@@ -63,6 +68,7 @@ export function broadcastRoutes(r: ApiRouter): void {
 
   route(r, {
     method: 'post', path: '/broadcasts/:id/cancel', operationId: 'cancelBroadcast', tag: 'Broadcasts', summary: 'Stop a broadcast; messages not yet handed to a channel are skipped',
+    permission: 'broadcast.send',
     params: Id, idempotent: true,
     responses: { 200: { description: 'The broadcast, cancelled', schema: B.Broadcast } },
     errors: ['campaign_not_found', 'campaign_finished', 'forbidden'],
@@ -74,6 +80,7 @@ export function broadcastRoutes(r: ApiRouter): void {
 
   route(r, {
     method: 'get', path: '/campaigns', operationId: 'listCampaigns', tag: 'Broadcasts', summary: 'Broadcasts and the birthday and win-back campaigns, newest first',
+    permission: 'report.today',
     query: B.CampaignListQuery,
     responses: { 200: { description: 'A page of campaigns', schema: B.CampaignList } },
     errors: ['forbidden'],
@@ -84,6 +91,7 @@ export function broadcastRoutes(r: ApiRouter): void {
 
   route(r, {
     method: 'get', path: '/campaigns/:id/report', operationId: 'campaignReport', tag: 'Broadcasts', summary: 'Treated vs control: returns and revenue per member within N days, and the uplift',
+    permission: 'report.today',
     params: Id, query: B.ReportQuery,
     responses: { 200: { description: 'The report', schema: B.CampaignReportSchema } },
     errors: ['campaign_not_found', 'forbidden'],

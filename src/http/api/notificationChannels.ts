@@ -11,6 +11,7 @@ const ChannelParam = z.object({ channel: z.string().max(20).describe('vk, sms or
 export function notificationChannelRoutes(r: ApiRouter, testSend: ChannelTestSend | null): void {
   route(r, {
     method: 'get', path: '/notification-channels', operationId: 'listNotificationChannels', tag: 'Notifications', summary: 'The VK, SMS and e-mail channels set up',
+    permission: 'settings.change',
     description: 'Messages go through the first channel in notifications.channelOrder (the program) that is set up and reaches the member. Secrets are never shown back.',
     responses: { 200: { description: 'The channels', schema: C.NotificationChannelList } },
     errors: ['forbidden'],
@@ -21,6 +22,7 @@ export function notificationChannelRoutes(r: ApiRouter, testSend: ChannelTestSen
 
   route(r, {
     method: 'patch', path: '/notification-channels/:channel', operationId: 'setNotificationChannel', tag: 'Notifications', summary: 'Set up or change a channel',
+    permission: 'settings.change',
     description: 'Sets up the channel, or changes only the fields given. Secrets left out are kept (an SMTP password only for the same host and user, a gateway token only for the same URL; another SMS provider starts afresh). The result is checked as a whole: invalid_channel_config lists every problem and nothing changes.',
     params: ChannelParam, body: C.NotificationChannelSet,
     responses: { 200: { description: 'The channel as set', schema: C.NotificationChannel } },
@@ -32,6 +34,7 @@ export function notificationChannelRoutes(r: ApiRouter, testSend: ChannelTestSen
 
   route(r, {
     method: 'delete', path: '/notification-channels/:channel', operationId: 'removeNotificationChannel', tag: 'Notifications', summary: 'Stop using a channel',
+    permission: 'settings.change',
     params: ChannelParam,
     responses: { 204: { description: 'Removed; messages go by the next channel' } },
     errors: ['channel_not_configured', 'forbidden'],
@@ -43,6 +46,7 @@ export function notificationChannelRoutes(r: ApiRouter, testSend: ChannelTestSen
 
   route(r, {
     method: 'post', path: '/notification-channels/:channel/test', operationId: 'testNotificationChannel', tag: 'Notifications', summary: 'Send a test message now',
+    permission: 'settings.change',
     description: 'Sends one message through the channel at once and answers with what the provider said, so the settings can be checked before members depend on them. Nothing is recorded.',
     params: ChannelParam, body: C.NotificationChannelTest,
     responses: { 200: { description: 'The provider\'s answer', schema: C.NotificationChannelTestResult } },

@@ -9,6 +9,7 @@ import { requireBusinessKey } from './common.js';
 export function webhookRoutes(r: ApiRouter): void {
   route(r, {
     method: 'post', path: '/webhooks', operationId: 'createWebhook', tag: 'Webhooks', summary: 'Subscribe a URL to events',
+    permission: 'settings.change',
     description: 'Deliveries are POSTed with kopilka-signature: v1=<hex HMAC-SHA256 of "<kopilka-timestamp>.<body>" with the secret>, retried with backoff for 24 hours. The secret is shown only in this answer.',
     body: S.WebhookCreate, idempotent: true,
     responses: { 201: { description: 'The webhook and its signing secret', schema: S.WebhookCreated } },
@@ -21,6 +22,7 @@ export function webhookRoutes(r: ApiRouter): void {
 
   route(r, {
     method: 'get', path: '/webhooks', operationId: 'listWebhooks', tag: 'Webhooks', summary: 'Webhooks with their last delivery',
+    permission: 'settings.change',
     responses: { 200: { description: 'The webhooks', schema: S.WebhookList } },
     errors: ['forbidden'],
   }, async ({ c }) => {
@@ -30,6 +32,7 @@ export function webhookRoutes(r: ApiRouter): void {
 
   route(r, {
     method: 'delete', path: '/webhooks/:webhookId', operationId: 'deleteWebhook', tag: 'Webhooks', summary: 'Unsubscribe; pending deliveries are dropped',
+    permission: 'settings.change',
     params: z.object({ webhookId: z.string().max(100) }),
     responses: { 204: { description: 'Deleted' } },
     errors: ['webhook_not_found', 'forbidden'],
