@@ -98,6 +98,12 @@ describe('POST /api/admin/session', () => {
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    // …and on the panel's pages (whatever serves them).
+    const page = await fetch(`${h.url}/admin/`);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    // The card app's and the API's answers are not the panel's: no panel policy there.
+    expect((await fetch(`${h.url}/api/v1/program`)).headers.get('content-security-policy')).toBeNull();
 
     // Behind a TLS proxy the cookies are Secure, and the proxy's https Origin is our own.
     const secure = cookiesOf(await signIn(biz.id, st.email, { 'x-forwarded-proto': 'https', origin: h.url.replace('http:', 'https:') }));
