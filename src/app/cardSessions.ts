@@ -85,7 +85,7 @@ export async function signInWithTelegram(deps: AppDeps, input: { botId: string; 
 }
 
 /** The member a session token belongs to, or null (unknown, expired, malformed). */
-export async function authenticateCardSession(deps: AppDeps, sessionToken: string): Promise<{ businessId: string; memberId: string } | null> {
+export async function authenticateCardSession(deps: AppDeps, sessionToken: string): Promise<{ businessId: string; memberId: string; channel: string } | null> {
   if (typeof sessionToken !== 'string' || !/^kcs_[A-Za-z0-9_-]{43}$/.test(sessionToken)) return null;
   const now = deps.clock.now();
   return deps.uow.run((repos) => repos.cardSessions.findSession(hash(sessionToken), now));

@@ -106,6 +106,8 @@ export async function enrolMember(
     if (outcome === 'ok') member = candidate;
   }
   if (!member) throw new Error('could not allocate a unique card number');
+  // Per-staff "members registered" on the dashboard; enrolments by bots, API keys and the CLI are not anyone's.
+  if (actor.type === 'staff' && actor.id) await repos.reports.noteRegisteredBy(business.id, member.id, actor.id);
   const bonus = business.program.welcomeBonus;
   const lots: NewLot[] = [];
   const transactions: NewLedgerTransaction[] = [];

@@ -32,3 +32,4 @@ export * from './ports.js';
 export * from './webhooks.js';
 export * from './segments.js';
 export * from './campaignPorts.js';
+export * from './reportPorts.js';

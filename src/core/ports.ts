@@ -9,6 +9,7 @@ import type { ChatRepository } from './chatPorts.js';
 import type { MessageRepository } from './messagePorts.js';
 import type { CampaignJobRepository } from './campaignJobPorts.js';
 import type { NotificationChannelRepository } from './channelPorts.js';
+import type { ReportRepository } from './reportPorts.js';
 
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
@@ -244,7 +245,8 @@ export interface CardSessionRepository {
   /** Marks a live token used and returns whose it was; null when unknown, used or expired. */
   useSignInToken(tokenHash: string, at: Date): Promise<{ businessId: string; memberId: string } | null>;
   addSession(s: { secretHash: string; businessId: string; memberId: string; channel: string; createdAt: Date; expiresAt: Date }): Promise<void>;
-  findSession(secretHash: string, at: Date): Promise<{ businessId: string; memberId: string } | null>;
+  /** channel: how the session was opened ('telegram', 'link', 'code'). */
+  findSession(secretHash: string, at: Date): Promise<{ businessId: string; memberId: string; channel: string } | null>;
   endSession(secretHash: string): Promise<void>;
   /** Ends every session and burns every link and code of the member. */
   endAll(businessId: string, memberId: string): Promise<void>;
@@ -321,6 +323,7 @@ export interface Repositories {
   messages: MessageRepository;
   campaignJobs: CampaignJobRepository;
   notificationChannels: NotificationChannelRepository;
+  reports: ReportRepository;
 }
 
 /** Runs `work` in one database transaction; everything it does commits or rolls back together. */

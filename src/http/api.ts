@@ -20,6 +20,7 @@ import { notificationChannelRoutes } from './api/notificationChannels.js';
 import type { ChannelTestSend } from '../app/notificationChannels.js';
 import type { StaffAlerts } from '../app/till.js';
 import { broadcastRoutes } from './api/broadcasts.js';
+import { adminReadRoutes } from './api/adminReads.js';
 import { openApiDocument } from './openapi.js';
 import { tokenBucket } from './rateLimit.js';
 import type { ApiRouter } from './route.js';
@@ -101,6 +102,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   webhookRoutes(router);
   notificationChannelRoutes(router, o.channelTest ?? null);
   broadcastRoutes(router);
+  adminReadRoutes(router);
   if (clocks) testClockRoutes(router, clocks);
 
   let document: Record<string, unknown> | null = null;

@@ -6,6 +6,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
 import { updateCardProfile } from '../app/cardProfile.js';
 import { authenticateCardSession, endCardSession, signInWithTelegram, signInWithToken } from '../app/cardSessions.js';
+import { recordCardOpen } from '../app/cardOpens.js';
 import { cardBusiness, cardQr, cardView, type CardBusinessView, type CardProfileView, type CardViewResult } from '../app/cardView.js';
 import type { AppDeps } from '../app/deps.js';
 import type { TestClocks } from '../app/testClocks.js';
@@ -127,7 +128,12 @@ export function mountCardApi(http: Hono, o: CardApiOptions): void {
 
   card.get('/me', async (c) => {
     const s = await session(c);
-    return c.json(await cardView(depsFor(s.businessId), s));
+    const deps = depsFor(s.businessId);
+    const view = await cardView(deps, s);
+    // The first screen was shown: one card open for the dashboard, which never fails the card itself.
+    await recordCardOpen(deps, { businessId: s.businessId, memberId: s.memberId, source: s.channel === 'telegram' ? 'telegram' : 'web' })
+      .catch((e: unknown) => o.log.warn(`card open not recorded: ${e instanceof Error ? e.message : String(e)}`));
+    return c.json(view);
   });
 
   card.delete('/me', async (c) => {

@@ -17,6 +17,7 @@ import { chatRepository } from './repositories/chat.js';
 import { notificationChannelRepository } from './repositories/notificationChannels.js';
 import { messageRepository } from './repositories/messages.js';
 import { campaignJobRepository } from './repositories/campaignJobs.js';
+import { reportRepository } from './repositories/reports.js';
 
 export function repositories(db: Kysely<Database>): Repositories {
   return {
@@ -39,6 +40,7 @@ export function repositories(db: Kysely<Database>): Repositories {
     notificationChannels: notificationChannelRepository(db),
     messages: messageRepository(db),
     campaignJobs: campaignJobRepository(db),
+    reports: reportRepository(db),
   };
 }
 

@@ -12,6 +12,8 @@ import { adjustGuard, reportBreach } from '../../app/till.js';
 import { isDomainError, type LimitBreach } from '../../core/index.js';
 import { ADMIN_CHANNEL } from '../adminSession.js';
 import { HttpError } from '../errors.js';
+import * as A from './adminSchemas.js';
+import { asksForList, memberListPage } from './adminReads.js';
 import { route, type ApiRouter } from '../route.js';
 import * as S from '../schemas.js';
 import { actorOf } from './common.js';
@@ -33,16 +35,19 @@ export function memberRoutes(r: ApiRouter): void {
   });
 
   route(r, {
-    method: 'get', path: '/members', operationId: 'findMembers', tag: 'Members', summary: 'Find members by phone, card, last 4 phone digits or text',
+    method: 'get', path: '/members', operationId: 'findMembers', tag: 'Members', summary: 'Find members by phone, card, last 4 phone digits or text; or list them with sorts and filters',
     permission: 'member.search',
-    description: 'Give exactly one of phone, card, last4 or q. last4 and q may match several members (at most 50, newest first for q).',
-    query: S.MemberSearchQuery,
-    responses: { 200: { description: 'Matching members (maybe none)', schema: S.MemberList } },
+    description: 'Lookup: give exactly one of phone, card, last4 or q. last4 and q may match several members (at most 50, newest first for q). '
+      + 'List: give none of them — sort, order and the filters (tier, last purchase, balance, birthday month, marketing consent, channel) apply, '
+      + 'a page at a time (limit, cursor = nextCursor; pages never repeat or skip a member). Erased members are not listed.',
+    query: A.MemberFindQuery,
+    responses: { 200: { description: 'Matching members (maybe none); in list mode one page and nextCursor', schema: A.MemberFindResult } },
     errors: ['invalid_phone', 'invalid_card_number'],
   }, async ({ query, c }) => {
     const given = (['phone', 'card', 'last4', 'q'] as const).filter((k) => query[k] !== undefined);
-    if (given.length !== 1) {
-      throw new HttpError(400, 'validation_failed', 'Give exactly one of phone, card, last4 or q', { errors: [{ path: 'query', message: 'exactly one of phone, card, last4 or q is required' }] });
+    if (given.length === 0) return { status: 200, body: await memberListPage(c, query) };
+    if (given.length !== 1 || asksForList(query)) {
+      throw new HttpError(400, 'validation_failed', 'Give exactly one of phone, card, last4 or q — or none, with sort and filters, for the list', { errors: [{ path: 'query', message: 'exactly one of phone, card, last4 or q, and no list parameters, for a lookup' }] });
     }
     const k = given[0] as 'phone' | 'card' | 'last4' | 'q';
     const items = await findMembers(c.var.deps, c.var.caller.businessId, { [k]: query[k] } as MemberQuery);

@@ -25,8 +25,8 @@ export function cardSessionRepository(db: Kysely<Database>): CardSessionReposito
         .execute();
     },
     async findSession(secretHash, at) {
-      const row = await db.selectFrom('member_sessions').select(['business_id', 'member_id']).where('secret_hash', '=', secretHash).where('expires_at', '>', at).executeTakeFirst();
-      return row ? { businessId: row.business_id, memberId: row.member_id } : null;
+      const row = await db.selectFrom('member_sessions').select(['business_id', 'member_id', 'channel']).where('secret_hash', '=', secretHash).where('expires_at', '>', at).executeTakeFirst();
+      return row ? { businessId: row.business_id, memberId: row.member_id, channel: row.channel } : null;
     },
     async endSession(secretHash) {
       await db.deleteFrom('member_sessions').where('secret_hash', '=', secretHash).execute();
