@@ -41,7 +41,8 @@ function messageFor(e: OutboxEventRecord, business: Business, newId: () => strin
     const tx = str(p.transactionId);
     if (memberId && tx && num(p.points) > 0) return { ...base, key: `redeem:${tx}`, memberId, kind: 'redemption', vars: { points: num(p.points) } };
   }
-  if (e.type === 'member.created' && s.welcomeMessage && p.joinedInTelegram !== true) {
+  // Imported members (src/app/imports.ts) are not new to the business: no welcome message.
+  if (e.type === 'member.created' && s.welcomeMessage && p.joinedInTelegram !== true && p.imported !== true) {
     const memberId = str((p.member as Record<string, unknown> | undefined)?.id);
     if (memberId) return { ...base, key: `welcome:${memberId}`, memberId, kind: 'welcome', vars: { bonus: num(p.welcomeBonus) } };
   }

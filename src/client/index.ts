@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type * as S from '../http/schemas.js';
 import type * as B from '../http/api/broadcastSchemas.js';
 import type * as C from '../http/channelSchemas.js';
+import type * as D from '../http/api/dataSchemas.js';
 
 export type Member = z.output<typeof S.Member>;
 export type MemberCreate = z.input<typeof S.MemberCreate>;
@@ -38,6 +39,11 @@ export type CampaignReport = z.output<typeof B.CampaignReportSchema>;
 export type NotificationChannel = z.output<typeof C.NotificationChannel>;
 export type NotificationChannelSet = z.input<typeof C.NotificationChannelSet>;
 export type NotificationChannelTestResult = z.output<typeof C.NotificationChannelTestResult>;
+export type ImportRequest = Omit<z.input<typeof D.ImportCreate>, 'dryRun'>;
+export type ImportDryRun = z.output<typeof D.DryRunSchema>;
+export type ImportResult = z.output<typeof D.ImportResultSchema>;
+export type Import = z.output<typeof D.ImportSchema>;
+export type ExportQuery = { separator?: ';' | ','; lang?: 'ru' | 'en'; from?: string; to?: string };
 
 /** An answer that is not 2xx: the problem document's code, status and details. */
 export class KopilkaError extends Error {
@@ -186,6 +192,31 @@ export function createClient(o: ClientOptions) {
       delete: async (webhookId: string) => {
         await request<undefined>('DELETE', `/webhooks/${enc(webhookId)}`);
       },
+    },
+    exports: {
+      /** The export's address (with the query); the panel can use it as a download link (the session cookie is sent). */
+      url: (what: 'members' | 'transactions', format: 'csv' | 'xlsx', q: ExportQuery = {}) => {
+        const qs = Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&');
+        return `${base}/api/v1/exports/${what}.${format}${qs ? `?${qs}` : ''}`;
+      },
+      /** The export as a streamed Response (read res.body as it arrives); a problem answer throws KopilkaError. */
+      download: async (what: 'members' | 'transactions', format: 'csv' | 'xlsx', q: ExportQuery = {}): Promise<Response> => {
+        const qs = Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&');
+        const res = await doFetch(`${base}/api/v1/exports/${what}.${format}${qs ? `?${qs}` : ''}`, { headers: o.session ? {} : { authorization: `Bearer ${o.apiKey}` }, ...(o.session ? { credentials: 'include' as const } : {}) });
+        if (!res.ok) {
+          const problem = (await res.json().catch(() => ({ type: 'about:blank', title: res.statusText, status: res.status, code: 'http_error' }))) as Problem;
+          throw new KopilkaError(res.status, problem.code, problem);
+        }
+        return res;
+      },
+    },
+    imports: {
+      /** Every row's outcome; changes nothing. */
+      dryRun: (input: ImportRequest, w?: WriteOptions) => write<ImportDryRun>('POST', '/imports', { ...input, dryRun: true }, w),
+      /** All rows or nothing (import_has_errors); the same file again answers with the first result (replayed: true). */
+      run: (input: ImportRequest, w?: WriteOptions) => write<ImportResult>('POST', '/imports', { ...input, dryRun: false }, w),
+      list: async () => (await get<{ items: Import[] }>('/imports')).items,
+      get: (importId: string) => get<Import>(`/imports/${enc(importId)}`),
     },
     testClock: {
       get: () => get<TestClock>('/test-clock'),

@@ -46,6 +46,9 @@ export const ERROR_CODES = {
   invalid_channel_config: 'The channel settings are not valid',
   channel_not_configured: 'This channel is not set up for the business',
   vk_user_taken: 'This VK account belongs to another member of the business',
+  import_unreadable: 'The file is not a CSV or XLSX table that can be read',
+  import_has_errors: 'Some rows of the file cannot be imported; nothing was imported',
+  import_not_found: 'No such import',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

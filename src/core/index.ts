@@ -33,3 +33,6 @@ export * from './webhooks.js';
 export * from './segments.js';
 export * from './campaignPorts.js';
 export * from './reportPorts.js';
+export * from './dataPorts.js';
+export * from './tabular.js';
+export * from './imports.js';

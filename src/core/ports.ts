@@ -10,6 +10,7 @@ import type { MessageRepository } from './messagePorts.js';
 import type { CampaignJobRepository } from './campaignJobPorts.js';
 import type { NotificationChannelRepository } from './channelPorts.js';
 import type { ReportRepository } from './reportPorts.js';
+import type { ExportRepository, ImportRepository } from './dataPorts.js';
 
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
@@ -324,6 +325,8 @@ export interface Repositories {
   campaignJobs: CampaignJobRepository;
   notificationChannels: NotificationChannelRepository;
   reports: ReportRepository;
+  exports: ExportRepository;
+  imports: ImportRepository;
 }
 
 /** Runs `work` in one database transaction; everything it does commits or rolls back together. */

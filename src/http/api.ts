@@ -20,6 +20,7 @@ import { notificationChannelRoutes } from './api/notificationChannels.js';
 import type { ChannelTestSend } from '../app/notificationChannels.js';
 import type { StaffAlerts } from '../app/till.js';
 import { broadcastRoutes } from './api/broadcasts.js';
+import { dataRoutes } from './api/dataExchange.js';
 import { adminReadRoutes } from './api/adminReads.js';
 import { openApiDocument } from './openapi.js';
 import { tokenBucket } from './rateLimit.js';
@@ -44,6 +45,7 @@ export interface ApiOptions {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const IMPORT_BODY_BYTES = 28 * 1024 * 1024;
 const FAILED_AUTH_PER_SECOND = 10;
 
 function clientAddress(c: Context): string {
@@ -88,7 +90,10 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   const streamedLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   // With a Content-Length the header decides, and the body is later read straight from Node's stream; hono's
   // bodyLimit would build a WHATWG Request for every request (about a tenth of the server's CPU per purchase).
+  // An import carries its file (base64, up to 20 MB of file): the one body allowed to be bigger.
+  const importLimit = bodyLimit({ maxSize: IMPORT_BODY_BYTES, onError: () => { throw new HttpError(413, 'payload_too_large', `The import is larger than ${IMPORT_BODY_BYTES} bytes`, {}, { Connection: 'close' }); } });
   hono.use('*', async (c, next) => {
+    if (c.req.path === '/api/v1/imports') return importLimit(c, next);
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
       if (!/^\d+$/.test(length) || Number(length) > MAX_BODY_BYTES) tooLarge();
@@ -102,6 +107,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   webhookRoutes(router);
   notificationChannelRoutes(router, o.channelTest ?? null);
   broadcastRoutes(router);
+  dataRoutes(router);
   adminReadRoutes(router);
   if (clocks) testClockRoutes(router, clocks);
 

@@ -51,6 +51,7 @@ function operation(r: AnyRoute): Json {
   const responses: Json = {};
   for (const [status, res] of Object.entries(r.responses)) {
     responses[status] = res.schema ? { description: res.description, content: { 'application/json': { schema: schemaOf(res.schema, 'output') } } } : { description: res.description };
+    if (res.mediaType) responses[status] = { description: res.description, content: { [res.mediaType]: { schema: { type: 'string', format: 'binary' } } } };
     if (r.idempotent && Number(status) < 300) {
       (responses[status] as Json).headers = { 'Idempotent-Replayed': { description: '"true" when this is the stored answer to an earlier request with the same key', schema: { type: 'string' } } };
     }

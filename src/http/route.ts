@@ -12,6 +12,8 @@ export type Method = 'get' | 'post' | 'patch' | 'delete';
 export interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
+  /** A body that is not JSON (a file): its media type, documented as binary. */
+  mediaType?: string;
 }
 
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {

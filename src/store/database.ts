@@ -1,6 +1,7 @@
 // One Kysely instance over a pg pool. bigint and numeric come back as JS numbers (our values stay far below 2^53);
 // SQL dates stay 'YYYY-MM-DD' strings so no time zone shifts a birthday.
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { PreparingClient } from './preparingClient.js';
@@ -35,5 +36,6 @@ export function createPool(url: string, options: DbOptions = {}): pg.Pool {
 }
 
 export function createDb(url: string, options: DbOptions = {}): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url, options) }) });
+  // cursor: .stream() reads big results (exports) a chunk at a time instead of all at once.
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url, options), cursor: Cursor }) });
 }

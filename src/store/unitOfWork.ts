@@ -18,6 +18,7 @@ import { notificationChannelRepository } from './repositories/notificationChanne
 import { messageRepository } from './repositories/messages.js';
 import { campaignJobRepository } from './repositories/campaignJobs.js';
 import { reportRepository } from './repositories/reports.js';
+import { exportRepository, importRepository } from './repositories/dataExchange.js';
 
 export function repositories(db: Kysely<Database>): Repositories {
   return {
@@ -41,6 +42,8 @@ export function repositories(db: Kysely<Database>): Repositories {
     messages: messageRepository(db),
     campaignJobs: campaignJobRepository(db),
     reports: reportRepository(db),
+    exports: exportRepository(db),
+    imports: importRepository(db),
   };
 }
 

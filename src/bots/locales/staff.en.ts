@@ -151,5 +151,8 @@ export const staffEn: StaffMessages = {
     invalid_channel_config: 'The channel settings have a mistake: {detail}',
     channel_not_configured: 'This channel is not set up.',
     vk_user_taken: 'This VK account belongs to another customer.',
+    import_unreadable: 'The file is not a CSV or XLSX table that can be read.',
+    import_has_errors: 'Some rows of the file cannot be imported; nothing was imported.',
+    import_not_found: 'No such import.',
   },
 };

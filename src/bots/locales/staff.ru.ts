@@ -151,6 +151,9 @@ export const staffRu = {
     invalid_channel_config: 'Ошибка в настройках канала: {detail}',
     channel_not_configured: 'Этот канал не настроен.',
     vk_user_taken: 'Этот аккаунт VK уже привязан к другому клиенту.',
+    import_unreadable: 'Файл не удаётся прочитать как таблицу CSV или XLSX.',
+    import_has_errors: 'Некоторые строки файла нельзя загрузить; ничего не загружено.',
+    import_not_found: 'Такой загрузки нет.',
   } satisfies Record<ErrorCode, string>,
 };
 

@@ -7,6 +7,7 @@ import * as m004 from './004_telegram_members.js';
 import * as m005 from './005_card_app.js';
 import * as m006 from './006_staff.js';
 import * as m007 from './007_notifications.js';
+import * as m010 from './010_imports.js';
 import * as m011 from './011_card_opens.js';
 
 export const migrations: Record<string, Migration> = {
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '005_card_app': m005,
   '006_staff': m006,
   '007_notifications': m007,
+  '010_imports': m010,
   '011_card_opens': m011,
 };

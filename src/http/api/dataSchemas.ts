@@ -1,0 +1,104 @@
+// The contract of /exports and /imports: request and response schemas, registered as OpenAPI components.
+import { z } from 'zod';
+import type { DryRunReport, ImportResult, ImportView } from '../../app/imports.js';
+import { requestSchemas, responseSchemas } from '../schemas.js';
+
+const column = (field: string) => z.string().min(1).max(200).describe(`The header of the column that holds ${field}`);
+
+export const ExportQuery = z.strictObject({
+  separator: z.enum([';', ',']).optional().describe('CSV only: the separator, default ";" (what Excel expects in Russian and most European locales; it also makes the decimal mark a comma)'),
+  lang: z.enum(['ru', 'en']).optional().describe('Language of the header row and of yes/no, default en'),
+});
+
+export const TransactionExportQuery = ExportQuery.extend({
+  from: z.string().max(10).optional().describe('First day, YYYY-MM-DD in the business\'s time zone (inclusive); default: the beginning'),
+  to: z.string().max(10).optional().describe('Last day, YYYY-MM-DD in the business\'s time zone (inclusive); default: now'),
+});
+
+export const ImportMappingSchema = z
+  .strictObject({
+    phone: column('the phone number (required)'),
+    name: column('the name').optional(),
+    birthday: column('the birthday (YYYY-MM-DD, DD.MM.YYYY or a spreadsheet date)').optional(),
+    email: column('the e-mail address').optional(),
+    card: column('a Kopilka card number (10 digits with a check digit); without it new cards are issued').optional(),
+    balance: column('the points balance (a whole number ≥ 0; empty = 0)').optional(),
+    externalId: column('the other system\'s id of the customer (kept in the ledger\'s import record)').optional(),
+  })
+  .register(requestSchemas, { id: 'ImportMapping', description: 'Which column of the file is which field; headers match ignoring case and surrounding spaces' });
+
+export const ImportCreate = z
+  .strictObject({
+    fileName: z.string().min(1).max(200).describe('Shown in the import\'s reason ("import <file name>")'),
+    contentBase64: z.string().min(1).max(28_000_000).describe('The file\'s bytes in base64: CSV (UTF-8 or Windows-1251, separator ; , or tab found from the header) or XLSX (the first sheet); at most 20 MB'),
+    mapping: ImportMappingSchema,
+    expiresOn: z.string().max(10).nullable().describe('The last day (YYYY-MM-DD, the business\'s time zone) imported points may be used; null: the program\'s points lifetime from today'),
+    dryRun: z.boolean().describe('true: check every row and change nothing'),
+    matchExisting: z.boolean().optional().describe('A phone that is already a member adds its points to that member (default false: such a row is bad)'),
+  })
+  .register(requestSchemas, { id: 'ImportCreate' });
+
+const Problem = z.object({
+  code: z.enum(['phone_missing', 'phone_invalid', 'phone_duplicate', 'member_exists', 'member_blocked', 'card_invalid', 'card_duplicate', 'card_taken', 'balance_invalid', 'birthday_invalid', 'email_invalid', 'name_too_long', 'external_id_duplicate']),
+  field: z.enum(['phone', 'name', 'birthday', 'email', 'card', 'balance', 'externalId']),
+  message: z.string(),
+});
+
+const Totals = z.object({
+  rows: z.number().int(),
+  ok: z.number().int(),
+  bad: z.number().int(),
+  newMembers: z.number().int(),
+  matchedMembers: z.number().int(),
+  points: z.number().int(),
+});
+
+const RowOutcome = z.object({
+  row: z.number().int().describe('The row number as a spreadsheet shows it (the header is row 1)'),
+  status: z.enum(['ok', 'bad']),
+  action: z.enum(['create', 'add_points']).nullable(),
+  phone: z.string().nullable(),
+  name: z.string().nullable(),
+  points: z.number().int(),
+  problems: z.array(Problem),
+});
+
+export const DryRunSchema = z
+  .object({
+    dryRun: z.literal(true),
+    fileName: z.string(),
+    columns: z.array(z.string()),
+    totals: Totals,
+    rows: z.array(RowOutcome).describe('Every row, in file order'),
+    alreadyImportedAs: z.string().nullable().describe('The import that already brought in this same file this same way (a real run would add nothing)'),
+  })
+  .register(responseSchemas, { id: 'ImportDryRun' });
+
+export const ImportResultSchema = z
+  .object({
+    dryRun: z.literal(false),
+    importId: z.string(),
+    fileName: z.string(),
+    totals: Totals,
+    expiresAt: z.string().nullable().describe('When the imported points expire (null: never)'),
+    replayed: z.boolean().describe('The same file was imported before: its first result, and nothing was added now'),
+  })
+  .register(responseSchemas, { id: 'ImportResult' });
+
+export const ImportSchema = z
+  .object({
+    id: z.string(),
+    fileName: z.string(),
+    status: z.enum(['running', 'done', 'failed']),
+    rowsTotal: z.number().int(),
+    rowsDone: z.number().int(),
+    result: ImportResultSchema.nullable(),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .register(responseSchemas, { id: 'Import' });
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const proofs: [Same<z.output<typeof DryRunSchema>, DryRunReport>, Same<z.output<typeof ImportResultSchema>, ImportResult>, Same<z.output<typeof ImportSchema>, ImportView>] = [true, true, true];
+void proofs;
