@@ -5,6 +5,7 @@ import type * as S from '../http/schemas.js';
 import type * as B from '../http/api/broadcastSchemas.js';
 import type * as C from '../http/channelSchemas.js';
 import type * as D from '../http/api/dataSchemas.js';
+import { adminReadMethods } from './adminReads.js';
 
 export type Member = z.output<typeof S.Member>;
 export type MemberCreate = z.input<typeof S.MemberCreate>;
@@ -146,6 +147,8 @@ export function createClient(o: ClientOptions) {
 
   return {
     request,
+    /** The admin panel's reads: dashboard, members list, a member's lots, messages and purchases, the audit log. */
+    admin: adminReadMethods(get),
     program: {
       get: () => get<Program>('/program'),
       update: async (change: ProgramUpdate) => (await request<Program>('PATCH', '/program', { body: change })).body,

@@ -1,7 +1,7 @@
 // The admin panel's reads on PostgreSQL. The dashboard is computed here in SQL from postings, transactions,
 // purchases and refunds (never from counters kept elsewhere), so its figures are the ledger's.
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import type { DashboardData, DashboardQuery, DashboardSeriesPoint, MemberListQuery, PointFlows, ReportRepository } from '../../core/index.js';
+import type { DashboardData, DashboardSeriesPoint, MemberListQuery, PointFlows, ReportRepository } from '../../core/index.js';
 import type { AuditLogTable, Database, MembersTable, PurchaseItemsTable, PurchaseRefundsTable, PurchasesTable } from '../schema.js';
 import { toLot, toMember, toPurchase, toRefund } from './rows.js';
 
