@@ -47,7 +47,7 @@ describe('GET /exports/members.csv|xlsx', () => {
     const xres = await get(apiKey, '/exports/members.xlsx');
     expect(xres.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(await xres.arrayBuffer()));
+    await wb.xlsx.load(Buffer.from(await xres.arrayBuffer()) as unknown as ExcelJS.Buffer);
     const sheet = wb.worksheets[0];
     expect(sheet?.name).toBe('Members');
     expect(sheet?.rowCount).toBe(3);
@@ -85,7 +85,7 @@ describe('GET /exports/transactions.csv|xlsx', () => {
     ]);
 
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(await (await get(apiKey, '/exports/transactions.xlsx?from=2026-03-11&lang=ru')).arrayBuffer()));
+    await wb.xlsx.load(Buffer.from(await (await get(apiKey, '/exports/transactions.xlsx?from=2026-03-11&lang=ru')).arrayBuffer()) as unknown as ExcelJS.Buffer);
     const sheet = wb.worksheets[0];
     expect(sheet?.name).toBe('Операции');
     expect((sheet?.getRow(2).values as unknown[]).slice(1)).toEqual([new Date('2026-03-11T00:30:00Z'), m.cardNumber, 'adjust', -3, 7, 'correction', `api_key: ${key.name}`]);

@@ -225,7 +225,8 @@ export async function importMembers(deps: AppDeps, input: ImportInput, o: { impo
       return { dryRun: true, fileName, columns: header, totals: totalsOf(planned), rows: planned.map(outcomeOf), alreadyImportedAs: done?.id ?? null };
     });
   }
-  if (checked.some((r) => r.problems.length > 0)) refuse(checked.map((r) => ({ ...r, memberId: null })));
+  // Refused with every bad row, the ones only the database knows about too (as the dry run would list them).
+  if (checked.some((r) => r.problems.length > 0)) refuse(await deps.uow.run((repos) => checkAgainstMembers(repos, business, checked, matchExisting)));
   const earlier = await deps.uow.run((repos) => repos.imports.findDone(business.id, hash));
   if (earlier?.result) return { ...(earlier.result as unknown as ImportResult), replayed: true };
 
