@@ -88,6 +88,8 @@ describe('the contract in public', () => {
       'refundPurchase', 'removeNotificationChannel', 'setNotificationChannel', 'testNotificationChannel', 'updateMember', 'updateProgram',
       // the admin panel's reads (issue 7)
       'getDashboard', 'listAudit', 'listMemberLots', 'listMemberMessages', 'listMemberPurchases',
+      // exports and imports (issue 7)
+      'exportMembersCsv', 'exportMembersXlsx', 'exportTransactionsCsv', 'exportTransactionsXlsx', 'importMembers', 'listImports', 'getImport',
     ].sort());
     const record = doc.paths['/api/v1/purchases']?.post;
     expect(Object.keys(record?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '404', '409', '422', '429', 'default']));
