@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/core/index.js';
 import { failure, useApi } from './support/apiServer.js';
+import { STAFF_PASSWORD, aStaff } from './support/staff.js';
 
 const h = useApi();
 
@@ -149,4 +150,33 @@ describe('GET /exports/transactions.csv|xlsx', () => {
     const after = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where query like '%from ledger_transactions t%' and state = 'active' and pid <> pg_backend_pid()`.execute(h.t.db);
     expect(after.rows[0]?.n).toBe(0);
   }, 120_000);
+});
+
+describe('staff in the admin panel', () => {
+  it('a manager may export (report.export); a cashier may neither export nor import (403 forbidden)', async () => {
+    const { id, api } = await shop();
+    await api.members.create({ phone: '+79160000031' });
+    const cookieOf = async (role: 'manager' | 'cashier') => {
+      const st = await aStaff(h, id, role);
+      const res = await fetch(`${h.url}/api/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ businessId: id, email: st.email, password: STAFF_PASSWORD }) });
+      expect(res.status).toBe(204);
+      const pairs = res.headers.getSetCookie().map((c) => c.split(';')[0] as string);
+      return { cookie: pairs.join('; '), csrf: (pairs.find((p) => p.startsWith('kopilka_csrf=')) ?? '').slice('kopilka_csrf='.length) };
+    };
+    const manager = await cookieOf('manager');
+    const ok = await h.fetch(`${h.url}/api/v1/exports/members.csv`, { headers: { cookie: manager.cookie } });
+    expect(ok.status).toBe(200);
+    expect(parseCsv(await ok.text())).toHaveLength(2);
+    const cashier = await cookieOf('cashier');
+    const no = await h.fetch(`${h.url}/api/v1/exports/transactions.xlsx`, { headers: { cookie: cashier.cookie } });
+    expect(no.status).toBe(403);
+    expect(((await no.json()) as { code: string }).code).toBe('forbidden');
+    const imp = await h.fetch(`${h.url}/api/v1/imports`, {
+      method: 'POST',
+      headers: { cookie: cashier.cookie, 'x-csrf-token': cashier.csrf, origin: h.url, 'content-type': 'application/json', 'idempotency-key': 'k' },
+      body: JSON.stringify({ fileName: 'a.csv', contentBase64: Buffer.from('phone\n+79160000032').toString('base64'), mapping: { phone: 'phone' }, expiresOn: null, dryRun: true }),
+    });
+    expect(imp.status).toBe(403);
+    expect(((await imp.json()) as { code: string }).code).toBe('forbidden'); // not csrf_failed: the CSRF token was right
+  });
 });
