@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Run before `npm start`: builds each web app (web/card → web/card/dist, web/cashier → web/cashier/dist) when it was
-// never built or when any of its sources is newer than its built index.html, so a fresh clone serves a working /card/
-// and /cashier/. A failed build or a missing Vite (an install without dev dependencies) is reported but does not stop
+// Run before `npm start`: builds each web app (web/card, web/cashier, web/admin → <app>/dist) when it was
+// never built or when any of its sources is newer than its built index.html, so a fresh clone serves a working /card/,
+// /cashier/ and /admin/. A failed build or a missing Vite (an install without dev dependencies) is reported but does not stop
 // the server from starting: the app's address then answers 503 until `npm run build:web` succeeds.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -13,6 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APPS = [
   { name: 'card app', dir: 'web/card', url: '/card/', client: 'src/client/card.ts' },
   { name: 'cashier screen', dir: 'web/cashier', url: '/cashier/', client: 'src/client/staff.ts' },
+  { name: 'admin panel', dir: 'web/admin', url: '/admin/', client: 'src/client' },
 ];
 
 function newest(p) {

@@ -1,5 +1,6 @@
 // Serves a built web app (Vite output, made by `npm run build:web`) under its prefix: the customer card app
-// (web/card/dist) at /card/ and the cashier screen (web/cashier/dist) at /cashier/.
+// (web/card/dist) at /card/, the cashier screen (web/cashier/dist) at /cashier/ and the admin panel (web/admin/dist)
+// at /admin/.
 //   /card                      → 301 /card/ (query kept)
 //   /card/assets/<hashed file>  → cached for a year (immutable)
 //   /card/, any other page path → index.html, never cached (it names the current hashed assets), with the app's CSP
@@ -59,6 +60,11 @@ export const CARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'
 export const CASHIER_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; worker-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
+// The admin panel: only its own files (logos from https: or data: in the card preview), never in a frame. The same
+// policy, less frame-ancestors (a <meta> cannot carry it), is in the built index.html (web/admin/vite.config.ts).
+export const ADMIN_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 interface Cached {
   mtimeMs: number;
   size: number;
@@ -82,6 +88,11 @@ export function mountCashierStatic(http: Hono, opts: CardStaticOptions): void {
     pageHeaders: { 'permissions-policy': 'camera=(self), microphone=(), geolocation=()' },
     name: 'cashier screen',
   });
+}
+
+/** The admin panel (web/admin/dist) at /admin/: its pages are paths under it (/admin/settings …). */
+export function mountAdminStatic(http: Hono, opts: CardStaticOptions): void {
+  mountStaticApp(http, { prefix: '/admin', distDir: opts.distDir, csp: ADMIN_CSP, name: 'admin panel' });
 }
 
 export function mountStaticApp(http: Hono, opts: StaticAppOptions): void {

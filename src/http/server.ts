@@ -8,7 +8,7 @@ import type { Logger } from '../config/logger.js';
 import { mountApi, type ApiOptions } from './api.js';
 import { adminSecurityHeaders, mountAdminSession } from './adminSession.js';
 import { mountCardApi, type CardApiOptions } from './card.js';
-import { mountCardStatic, mountCashierStatic, type CardStaticOptions } from './cardStatic.js';
+import { mountAdminStatic, mountCardStatic, mountCashierStatic, type CardStaticOptions } from './cardStatic.js';
 import { mountStaffApi, type StaffApiOptions } from './staff.js';
 import { problem } from './problem.js';
 import { mountSmsCallbacks } from './smsCallbacks.js';
@@ -30,6 +30,8 @@ export interface HttpDeps {
   cardApp?: CardStaticOptions;
   /** The built cashier screen (web/cashier/dist), served at /cashier/. */
   cashierApp?: CardStaticOptions;
+  /** The built admin panel (web/admin/dist), served at /admin/. */
+  adminApp?: CardStaticOptions;
   /** The VK communities' replies and staff notices for VK's Callback API at /vk/callback/<secret>. */
   vk?: Omit<VkCallbackOptions, 'deps' | 'log'>;
 }
@@ -73,6 +75,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   }
   if (deps.cardApp) mountCardStatic(http, deps.cardApp);
   if (deps.cashierApp) mountCashierStatic(http, deps.cashierApp);
+  if (deps.adminApp) mountAdminStatic(http, deps.adminApp);
   const telegram = deps.telegram;
   if (telegram) {
     // Only Telegram knows a bot's secret token; anything else is refused before the update is read.

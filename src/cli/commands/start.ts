@@ -24,6 +24,7 @@ import type { TestClocks } from '../../app/testClocks.js';
 /** The built card app, in the package (npm start builds it when its sources changed). */
 const CARD_APP_DIST = path.resolve(import.meta.dirname, '../../../web/card/dist');
 const CASHIER_APP_DIST = path.resolve(import.meta.dirname, '../../../web/cashier/dist');
+const ADMIN_APP_DIST = path.resolve(import.meta.dirname, '../../../web/admin/dist');
 
 export async function startCommand(config: Config, log: Logger): Promise<void> {
   const app = await openApp(config, log, 'server');
@@ -89,7 +90,7 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
     // Members' messages to the businesses' VK communities (Callback API): the communities' answers and staff notices.
     const vk = { community: vkCommunity(app.deps, { log, vkApiRoot: config.vkApiRoot, telegramApiRoot: config.telegramApiRoot }) };
     if (!existsSync(path.join(CARD_APP_DIST, 'index.html'))) log.warn('the card app is not built: /card/ answers 503 until `npm run build:web` (npm start builds it)');
-    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp, cashierApp: { distDir: CASHIER_APP_DIST }, staff, vk }), config);
+    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp, cashierApp: { distDir: CASHIER_APP_DIST }, adminApp: { distDir: ADMIN_APP_DIST }, staff, vk }), config);
   } catch (e) {
     await stopJobs();
     await app.close();

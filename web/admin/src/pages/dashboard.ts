@@ -1,0 +1,93 @@
+// The dashboard: the program's figures and series for a period (and one location), drawn by our own SVG charts.
+import { h, replace } from '../../../shared/dom.js';
+import { dateFormat } from '../../../shared/format.js';
+import { api, errorText } from '../api.js';
+import { heatMap, seriesChart } from '../charts.js';
+import type { Ctx } from '../context.js';
+import { language, t } from '../i18n.js';
+import { field, section, select, statusLine, table } from '../ui.js';
+
+type Dashboard = Awaited<ReturnType<typeof api.admin.dashboard>>;
+
+const PERIODS: [string, 'period7' | 'period30' | 'period90' | 'period365'][] = [['7', 'period7'], ['30', 'period30'], ['90', 'period90'], ['365', 'period365']];
+
+/** A local date YYYY-MM-DD `days` before today in the time zone. */
+function daysAgo(days: number, timeZone: string): string {
+  const now = new Date(Date.now() - days * 86_400_000);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return parts;
+}
+
+export async function dashboardPage(main: HTMLElement, ctx: Ctx): Promise<void> {
+  const tz = ctx.me.business.timezone;
+  const period = select(PERIODS.map(([v, k]) => [v, t(k)]), '30', { name: 'period' });
+  const location = select([['', t('allLocations')]], '', { name: 'location' });
+  const body = h('div', { class: 'dash' });
+  const status = statusLine();
+  replace(main, h('h1', null, t('navDashboard')), h('div', { class: 'filters' }, field(t('period'), period), field(t('location'), location)), status.el, body);
+  let knownLocations = false;
+
+  const load = async () => {
+    const days = Number(period.value);
+    status.busy(t('loading'));
+    try {
+      const d = await api.admin.dashboard({ from: daysAgo(days - 1, tz), to: daysAgo(0, tz), bucket: days > 120 ? 'week' : 'day', ...(location.value ? { locationId: location.value } : {}) });
+      status.clear();
+      if (!knownLocations) {
+        knownLocations = true;
+        for (const l of d.perLocation) if (l.locationId) location.append(h('option', { value: l.locationId }, l.name ?? l.locationId));
+      }
+      replace(body, ...render(d, ctx));
+    } catch (e) {
+      status.error(errorText(e));
+    }
+  };
+  period.addEventListener('change', () => void load());
+  location.addEventListener('change', () => void load());
+  await load();
+}
+
+function figure(label: string, value: string, testid?: string): HTMLElement {
+  return h('div', { class: 'figure', ...(testid ? { 'data-testid': testid } : {}) }, h('span', { class: 'label' }, label), h('strong', null, value));
+}
+
+function render(d: Dashboard, ctx: Ctx): HTMLElement[] {
+  const f = d.figures;
+  const short = dateFormat(language(), { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const labels = d.series.map((s) => short.format(new Date(`${s.bucket}T00:00:00Z`)));
+  const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 1000) / 10} %`);
+  const figures = h(
+    'div',
+    { class: 'figures' },
+    figure(t('figMembers'), ctx.num(f.membersTotal), 'fig-members'),
+    figure(t('figNewMembers'), ctx.num(d.totals.newMembers)),
+    figure(t('figActive30'), ctx.num(f.active30)),
+    figure(t('figActive90'), ctx.num(f.active90)),
+    figure(t('figOutstanding'), `${ctx.num(f.outstanding.points)} · ${ctx.money(f.outstanding.money)}`, 'fig-outstanding'),
+    figure(t('figExpiring'), ctx.num(f.expiringIn30Days)),
+    figure(t('figRepeat'), pct(f.repeatPurchase.rate)),
+    figure(t('figRevenue'), ctx.money(d.totals.revenue)),
+    figure(t('figPurchases'), ctx.num(d.totals.purchases)),
+  );
+  const num = (n: number) => ctx.num(n);
+  const moneyShort = (n: number) => ctx.money(n);
+  const weekdays = t('weekdays').split(',');
+  return [
+    figures,
+    h(
+      'div',
+      { class: 'charts' },
+      section(t('chartPoints'), seriesChart({ title: t('chartPoints'), kind: 'bar', labels, format: num, series: [
+        { name: t('earned'), values: d.series.map((s) => s.earned), tone: 's1' },
+        { name: t('redeemed'), values: d.series.map((s) => s.redeemed), tone: 's2' },
+        { name: t('expired'), values: d.series.map((s) => s.expired), tone: 's3' },
+      ] })),
+      section(t('chartMembers'), seriesChart({ title: t('chartMembers'), kind: 'line', labels, format: num, series: [{ name: t('newMembers'), values: d.series.map((s) => s.newMembers), tone: 's1' }] })),
+      section(t('chartRevenue'), seriesChart({ title: t('chartRevenue'), kind: 'line', labels, format: moneyShort, series: [{ name: t('revenue'), values: d.series.map((s) => s.revenue), tone: 's4' }] })),
+      section(t('chartOpens'), heatMap({ title: t('chartOpens'), grid: d.cardOpens.byWeekdayHour, weekdays, format: num })),
+    ),
+    section(t('perLocation'), table(t('perLocation'), [t('colLocation'), t('colPurchases'), t('colRevenue'), t('colEarned')], d.perLocation.map((l) => [l.name ?? t('noLocation'), num(l.purchases), ctx.money(l.revenue), num(l.pointsEarned)]))),
+    section(t('perStaff'), table(t('perStaff'), [t('colStaff'), t('colRegistered'), t('colIssued')], d.perStaff.map((s) => [s.name, num(s.membersRegistered), num(s.pointsIssued)]))),
+    h('p', { class: 'muted small' }, t('asOf', { time: ctx.when(d.asOf) })),
+  ];
+}
