@@ -35,7 +35,7 @@ function svgRoot(title: string, summary: string, w: number, h: number): SVGSVGEl
 
 /** Line or bar chart of one or more series over the same buckets, with a y axis, bucket labels and a legend. */
 export function seriesChart(o: ChartOptions): SVGSVGElement {
-  const f: Frame = { width: 640, height: 240, left: 56, right: 12, top: 12, bottom: 44 };
+  const f: Frame = { width: 640, height: 240, left: 84, right: 12, top: 12, bottom: 44 };
   const ticks = niceTicks(maxOf(...o.series.map((s) => s.values)));
   const top = ticks[ticks.length - 1] ?? 1;
   const summary = o.series.map((s) => `${s.name}: ${o.format(s.values.reduce((a, b) => a + b, 0))}`).join('; ');
@@ -50,7 +50,9 @@ export function seriesChart(o: ChartOptions): SVGSVGElement {
   o.labels.forEach((label, i) => {
     if (!show(i)) return;
     const x = o.kind === 'bar' ? f.left + ((f.width - f.left - f.right) / Math.max(1, n)) * (i + 0.5) : xOf(i, n, f);
-    svg.append(el('text', { x, y: f.height - f.bottom + 16, 'text-anchor': 'middle', class: 'tick' }, label));
+    // The first and last labels are anchored at their ends so they stay inside the picture.
+    const anchor = n > 1 && i === 0 ? 'start' : n > 1 && i === n - 1 ? 'end' : 'middle';
+    svg.append(el('text', { x, y: f.height - f.bottom + 16, 'text-anchor': anchor, class: 'tick' }, label));
   });
   o.series.forEach((s, si) => {
     if (o.kind === 'line') {

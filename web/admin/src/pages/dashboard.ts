@@ -11,15 +11,16 @@ type Dashboard = Awaited<ReturnType<typeof api.admin.dashboard>>;
 
 const PERIODS: [string, 'period7' | 'period30' | 'period90' | 'period365'][] = [['7', 'period7'], ['30', 'period30'], ['90', 'period90'], ['365', 'period365']];
 
-/** A local date YYYY-MM-DD `days` before today in the time zone. */
-function daysAgo(days: number, timeZone: string): string {
-  const now = new Date(Date.now() - days * 86_400_000);
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  return parts;
+/** YYYY-MM-DD plus `days` (calendar arithmetic, no time zone involved). */
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
 }
 
 export async function dashboardPage(main: HTMLElement, ctx: Ctx): Promise<void> {
-  const tz = ctx.me.business.timezone;
+  // The business's today comes from the server (its clock and time zone): the first answer's period ends there.
+  let today: string | null = null;
   const period = select(PERIODS.map(([v, k]) => [v, t(k)]), '30', { name: 'period' });
   const location = select([['', t('allLocations')]], '', { name: 'location' });
   const body = h('div', { class: 'dash' });
@@ -31,7 +32,9 @@ export async function dashboardPage(main: HTMLElement, ctx: Ctx): Promise<void> 
     const days = Number(period.value);
     status.busy(t('loading'));
     try {
-      const d = await api.admin.dashboard({ from: daysAgo(days - 1, tz), to: daysAgo(0, tz), bucket: days > 120 ? 'week' : 'day', ...(location.value ? { locationId: location.value } : {}) });
+      const range = today ? { from: addDays(today, -(days - 1)), to: today } : {};
+      const d = await api.admin.dashboard({ ...range, bucket: days > 120 ? 'week' : 'day', ...(location.value ? { locationId: location.value } : {}) });
+      today ??= d.period.to;
       status.clear();
       if (!knownLocations) {
         knownLocations = true;
@@ -67,7 +70,7 @@ function render(d: Dashboard, ctx: Ctx): HTMLElement[] {
     figure(t('figExpiring'), ctx.num(f.expiringIn30Days)),
     figure(t('figRepeat'), pct(f.repeatPurchase.rate)),
     figure(t('figRevenue'), ctx.money(d.totals.revenue)),
-    figure(t('figPurchases'), ctx.num(d.totals.purchases)),
+    figure(t('figPurchases'), ctx.num(d.totals.purchases), 'fig-purchases'),
   );
   const num = (n: number) => ctx.num(n);
   const moneyShort = (n: number) => ctx.money(n);
