@@ -90,6 +90,8 @@ describe('the contract in public', () => {
       'getDashboard', 'listAudit', 'listMemberLots', 'listMemberMessages', 'listMemberPurchases',
       // exports and imports (issue 7)
       'exportMembersCsv', 'exportMembersXlsx', 'exportTransactionsCsv', 'exportTransactionsXlsx', 'importMembers', 'listImports', 'getImport',
+      // the printable poster (issue 7)
+      'posterPng', 'posterPdf',
     ].sort());
     const record = doc.paths['/api/v1/purchases']?.post;
     expect(Object.keys(record?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '404', '409', '422', '429', 'default']));

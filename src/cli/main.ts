@@ -152,6 +152,24 @@ program
   );
 
 program
+  .command('setup-link')
+  .description('print a new one-time link (24 hours) to the set-up wizard; earlier links stop working')
+  .addOption(new Option('--json', 'print the result as JSON'))
+  .action(action<{ json?: boolean }>(async (config, log, flags) => (await import('./commands/setup.js')).setupLinkCommand(config, log, flags)));
+
+program
+  .command('operator')
+  .description('the platform operator, who creates businesses and sees their health')
+  .command('create')
+  .description('create the operator account (without --password or KOPILKA_OPERATOR_PASSWORD a password is made and shown once)')
+  .requiredOption('--email <email>', "the operator's e-mail")
+  .option('--password <password>', 'at least 10 characters')
+  .addOption(new Option('--json', 'print the result as JSON'))
+  .action(
+    action<{ email: string; password?: string; json?: boolean }>(async (config, log, flags) => (await import('./commands/setup.js')).operatorCreateCommand(config, log, flags)),
+  );
+
+program
   .command('demo')
   .description('fill the database with a demo coffee shop (members, purchases, redemptions, expiries)')
   .option('--json', 'print the summary as JSON')

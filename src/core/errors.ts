@@ -49,6 +49,9 @@ export const ERROR_CODES = {
   import_unreadable: 'The file is not a CSV or XLSX table that can be read',
   import_has_errors: 'Some rows of the file cannot be imported; nothing was imported',
   import_not_found: 'No such import',
+  invalid_setup_token: 'The set-up link is unknown, already used or expired; run `kopilka setup-link` for a new one',
+  setup_invalid: 'Some answers in the set-up are not valid; nothing was created',
+  operator_exists: 'An operator with this e-mail already exists',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -36,3 +36,4 @@ export * from './reportPorts.js';
 export * from './dataPorts.js';
 export * from './tabular.js';
 export * from './imports.js';
+export * from './setupPorts.js';

@@ -11,6 +11,7 @@ import type { CampaignJobRepository } from './campaignJobPorts.js';
 import type { NotificationChannelRepository } from './channelPorts.js';
 import type { ReportRepository } from './reportPorts.js';
 import type { ExportRepository, ImportRepository } from './dataPorts.js';
+import type { OperatorRepository, SetupRepository } from './setupPorts.js';
 
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
@@ -327,6 +328,8 @@ export interface Repositories {
   reports: ReportRepository;
   exports: ExportRepository;
   imports: ImportRepository;
+  setup: SetupRepository;
+  operators: OperatorRepository;
 }
 
 /** Runs `work` in one database transaction; everything it does commits or rolls back together. */

@@ -107,6 +107,15 @@ function failureGate(rate: number, burst: number, now: () => number) {
   };
 }
 
+/** Signs the browser in: the HttpOnly session cookie and a fresh readable CSRF cookie (also used by the set-up). */
+export function setSessionCookies(c: Context, session: { sessionToken: string; expiresAt: string }, now: Date): void {
+  const secure = isHttps(c);
+  const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - now.getTime()) / 1000));
+  setCookie(c, SESSION_COOKIE, session.sessionToken, { path: '/', httpOnly: true, sameSite: 'Strict', secure, maxAge });
+  setCookie(c, CSRF_COOKIE, randomBytes(32).toString('base64url'), { path: '/', sameSite: 'Strict', secure, maxAge });
+  c.header('Cache-Control', 'no-store');
+}
+
 export interface AdminSessionOptions {
   deps: AppDeps;
   log: Logger;
@@ -162,11 +171,7 @@ export function mountAdminSession(http: Hono, o: AdminSessionOptions): void {
       byEmail.fail(emailKey);
       throw e;
     }
-    const secure = isHttps(c);
-    const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - o.deps.clock.now().getTime()) / 1000));
-    setCookie(c, SESSION_COOKIE, session.sessionToken, { path: '/', httpOnly: true, sameSite: 'Strict', secure, maxAge });
-    setCookie(c, CSRF_COOKIE, randomBytes(32).toString('base64url'), { path: '/', sameSite: 'Strict', secure, maxAge });
-    c.header('Cache-Control', 'no-store');
+    setSessionCookies(c, session, o.deps.clock.now());
     return c.body(null, 204);
   });
 

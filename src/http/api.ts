@@ -22,6 +22,7 @@ import type { StaffAlerts } from '../app/till.js';
 import { broadcastRoutes } from './api/broadcasts.js';
 import { dataRoutes } from './api/dataExchange.js';
 import { adminReadRoutes } from './api/adminReads.js';
+import { posterRoutes } from './api/poster.js';
 import { openApiDocument } from './openapi.js';
 import { tokenBucket } from './rateLimit.js';
 import type { ApiRouter } from './route.js';
@@ -42,6 +43,8 @@ export interface ApiOptions {
   channelTest?: ChannelTestSend | null;
   /** Owners' alerts when a signed-in staff member goes over a limit; default: a warning in the log. */
   staffAlerts?: StaffAlerts;
+  /** The card app's public address for the poster's sign-up link; default: this server's /card/. */
+  cardLinkBase?: string | null;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -109,6 +112,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   broadcastRoutes(router);
   dataRoutes(router);
   adminReadRoutes(router);
+  posterRoutes(router, o.cardLinkBase ?? null);
   if (clocks) testClockRoutes(router, clocks);
 
   let document: Record<string, unknown> | null = null;

@@ -13,6 +13,7 @@ import { mountStaffApi, type StaffApiOptions } from './staff.js';
 import { problem } from './problem.js';
 import { mountSmsCallbacks } from './smsCallbacks.js';
 import { mountVkCallback, type VkCallbackOptions } from './vkCallback.js';
+import { mountOperatorApi, mountSetupApi, type SetupApiOptions } from './setup.js';
 
 export interface HttpDeps {
   app: AppDeps;
@@ -34,6 +35,8 @@ export interface HttpDeps {
   adminApp?: CardStaticOptions;
   /** The VK communities' replies and staff notices for VK's Callback API at /vk/callback/<secret>. */
   vk?: Omit<VkCallbackOptions, 'deps' | 'log'>;
+  /** The first-run wizard's Telegram check (getMe) and public address; without a gateway, bot tokens wait. */
+  setup?: Omit<SetupApiOptions, 'deps' | 'log'>;
 }
 
 export interface TelegramWebhooks {
@@ -58,7 +61,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.api) {
     adminSecurityHeaders(http);
     mountAdminSession(http, { deps: deps.app, log: deps.log, ...(deps.staff?.rateClock ? { rateClock: deps.staff.rateClock } : {}) });
-    mountApi(http, { ...(deps.staff ? { staffAlerts: deps.staff.till.alerts } : {}), ...deps.api, deps: deps.app, log: deps.log });
+    mountApi(http, { ...(deps.staff ? { staffAlerts: deps.staff.till.alerts } : {}), cardLinkBase: deps.card?.linkBase ?? null, ...deps.api, deps: deps.app, log: deps.log });
+    mountSetupApi(http, { telegram: null, ...deps.setup, deps: deps.app, log: deps.log });
+    mountOperatorApi(http, { ...deps.setup, deps: deps.app, log: deps.log });
     const log = deps.log;
     const noChannel: CardApiOptions['codes'] = { send: async (to) => log.warn(`sign-in code for member ${to.member.id} not delivered: no delivery channel configured`) };
     const staffDefaults: Omit<StaffApiOptions, 'deps' | 'log'> = {

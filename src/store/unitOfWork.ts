@@ -19,6 +19,7 @@ import { messageRepository } from './repositories/messages.js';
 import { campaignJobRepository } from './repositories/campaignJobs.js';
 import { reportRepository } from './repositories/reports.js';
 import { exportRepository, importRepository } from './repositories/dataExchange.js';
+import { operatorRepository, setupRepository } from './repositories/setup.js';
 
 export function repositories(db: Kysely<Database>): Repositories {
   return {
@@ -44,6 +45,8 @@ export function repositories(db: Kysely<Database>): Repositories {
     reports: reportRepository(db),
     exports: exportRepository(db),
     imports: importRepository(db),
+    setup: setupRepository(db),
+    operators: operatorRepository(db),
   };
 }
 

@@ -154,5 +154,8 @@ export const staffEn: StaffMessages = {
     import_unreadable: 'The file is not a CSV or XLSX table that can be read.',
     import_has_errors: 'Some rows of the file cannot be imported; nothing was imported.',
     import_not_found: 'No such import.',
+    invalid_setup_token: 'The set-up link is unknown, used or expired.',
+    setup_invalid: 'Some set-up answers are not valid; nothing was created.',
+    operator_exists: 'An operator with this e-mail already exists.',
   },
 };

@@ -154,6 +154,9 @@ export const staffRu = {
     import_unreadable: 'Файл не удаётся прочитать как таблицу CSV или XLSX.',
     import_has_errors: 'Некоторые строки файла нельзя загрузить; ничего не загружено.',
     import_not_found: 'Такой загрузки нет.',
+    invalid_setup_token: 'Ссылка для настройки неизвестна, уже использована или истекла.',
+    setup_invalid: 'Некоторые ответы в настройке неверны; ничего не создано.',
+    operator_exists: 'Оператор с таким e-mail уже есть.',
   } satisfies Record<ErrorCode, string>,
 };
 

@@ -20,6 +20,9 @@ import { configuredSenders } from '../../notify/channels/configured.js';
 import { DEFAULT_PROVIDER_ENDPOINTS } from '../../notify/channels/endpoints.js';
 import type { OutgoingMessage, StoredChannel } from '../../core/index.js';
 import type { TestClocks } from '../../app/testClocks.js';
+import { telegramGateway } from '../../bots/telegramGateway.js';
+import { connectPendingBots, isFreshInstall } from '../../app/setup.js';
+import { newSetupLink } from './setup.js';
 
 /** The built card app, in the package (npm start builds it when its sources changed). */
 const CARD_APP_DIST = path.resolve(import.meta.dirname, '../../../web/card/dist');
@@ -59,9 +62,22 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
   const channels = { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production', fallback };
   const till = { codes: redeemCodeSender(app.deps, channels), alerts: staffAlerts(app.deps, channels) };
   const bots = startBotRunner(app.deps, log, { apiRoot: config.telegramApiRoot, publicUrl: config.publicUrl, till, cashierBaseUrl: baseUrlOf(config) });
+  // Bot tokens pasted in the set-up wizard while Telegram was out of reach: tried again every 5 minutes.
+  const telegram = telegramGateway(config.telegramApiRoot);
+  const pendingBots = startScheduler({
+    every: 300,
+    job: 'connect-pending-bots',
+    log,
+    db: app.db,
+    run: async () => {
+      const r = await connectPendingBots(app.deps, telegram);
+      if (r.connected > 0) await bots.refresh();
+      if (r.connected + r.refused > 0) log.info(`pending bot tokens: ${r.connected} connected, ${r.refused} refused by Telegram, ${r.waiting} waiting`);
+    },
+  });
   let notifications: Notifications | undefined;
   const stopJobs = async () => {
-    await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop(), notifications?.stop()]);
+    await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop(), pendingBots.stop(), notifications?.stop()]);
     directSenders.close();
   };
   let http;
@@ -90,7 +106,7 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
     // Members' messages to the businesses' VK communities (Callback API): the communities' answers and staff notices.
     const vk = { community: vkCommunity(app.deps, { log, vkApiRoot: config.vkApiRoot, telegramApiRoot: config.telegramApiRoot }) };
     if (!existsSync(path.join(CARD_APP_DIST, 'index.html'))) log.warn('the card app is not built: /card/ answers 503 until `npm run build:web` (npm start builds it)');
-    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp, cashierApp: { distDir: CASHIER_APP_DIST }, adminApp: { distDir: ADMIN_APP_DIST }, staff, vk }), config);
+    http = await startHttpServer(createHttpApp({ app: app.deps, db: app.db, log, api, telegram: bots, card, cardApp, cashierApp: { distDir: CASHIER_APP_DIST }, adminApp: { distDir: ADMIN_APP_DIST }, staff, vk, setup: { telegram, publicUrl: config.publicUrl } }), config);
   } catch (e) {
     await stopJobs();
     await app.close();
@@ -101,6 +117,8 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
   console.log(`API reference: ${http.url}/api/docs`);
   console.log(`Card app: ${http.url}/card/?b=<business id> (kopilka member link prints a sign-in link)`);
   console.log(`Cashier screen: ${http.url}/cashier/?b=<business id> (kopilka staff invite makes the first owner)`);
+  // A fresh install: a one-time link to the set-up wizard, new at each start until a business exists.
+  if (await isFreshInstall(app.deps)) console.log(`Set up your program: ${(await newSetupLink(app.deps, config)).url}`);
   console.log('Press Ctrl-C to stop.');
 
   const signal = await nextSignal();

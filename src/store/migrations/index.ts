@@ -9,6 +9,7 @@ import * as m006 from './006_staff.js';
 import * as m007 from './007_notifications.js';
 import * as m010 from './010_imports.js';
 import * as m011 from './011_card_opens.js';
+import * as m012 from './012_setup.js';
 
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '007_notifications': m007,
   '010_imports': m010,
   '011_card_opens': m011,
+  '012_setup': m012,
 };
