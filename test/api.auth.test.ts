@@ -92,6 +92,8 @@ describe('the contract in public', () => {
       'exportMembersCsv', 'exportMembersXlsx', 'exportTransactionsCsv', 'exportTransactionsXlsx', 'importMembers', 'listImports', 'getImport',
       // the printable poster (issue 7)
       'posterPng', 'posterPdf',
+      // staff, API keys and bots (issue 7)
+      'listStaff', 'inviteStaff', 'updateStaff', 'removeStaff', 'listApiKeys', 'createApiKey', 'revokeApiKey', 'listBots', 'connectBot', 'disconnectBot',
     ].sort());
     const record = doc.paths['/api/v1/purchases']?.post;
     expect(Object.keys(record?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '404', '409', '422', '429', 'default']));

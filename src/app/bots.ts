@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DomainError, invalid, type BotRole, type TelegramGateway } from '../core/index.js';
 import type { AppDeps } from './deps.js';
 import { loadBusiness } from './members.js';
+import type { AuditActor } from './staff.js';
 
 export interface BotView {
   id: string;
@@ -15,7 +16,8 @@ export interface BotView {
 const ROLES: readonly BotRole[] = ['customer', 'staff'];
 const TOKEN_RE = /^\d{3,20}:[A-Za-z0-9_-]{20,80}$/;
 
-export async function connectBot(deps: AppDeps, telegram: TelegramGateway, input: { businessId: string; role: string; token: string }): Promise<BotView> {
+/** `audit`: who connects it from the admin panel or the API (written to the audit log in the same transaction). */
+export async function connectBot(deps: AppDeps, telegram: TelegramGateway, input: { businessId: string; role: string; token: string; audit?: AuditActor }): Promise<BotView> {
   const role = input.role as BotRole;
   if (!ROLES.includes(role)) throw invalid(`role must be one of ${ROLES.join(', ')}`, { field: 'role' });
   const token = typeof input.token === 'string' ? input.token.trim() : '';
@@ -29,17 +31,19 @@ export async function connectBot(deps: AppDeps, telegram: TelegramGateway, input
     await loadBusiness(repos, input.businessId);
     if (!(await repos.bots.connect(bot, now))) throw new DomainError('bot_in_use', `@${me.username} is connected to another business; disconnect it there first`);
     await repos.outbox.add({ businessId: bot.businessId, type: 'bot.connected', payload: { role, username: me.username } }, now);
+    if (input.audit) await repos.staff.addAudit({ businessId: bot.businessId, at: now, ...input.audit, action: 'bot.connected', memberId: null, points: null, issuedPoints: 0, amount: null, details: { role, username: me.username } });
     return view(bot);
   });
 }
 
-export async function disconnectBot(deps: AppDeps, input: { businessId: string; role: string }): Promise<void> {
+export async function disconnectBot(deps: AppDeps, input: { businessId: string; role: string; audit?: AuditActor }): Promise<void> {
   const role = input.role as BotRole;
   if (!ROLES.includes(role)) throw invalid(`role must be one of ${ROLES.join(', ')}`, { field: 'role' });
   const now = deps.clock.now();
   await deps.uow.run(async (repos) => {
     await loadBusiness(repos, input.businessId);
     if (!(await repos.bots.disconnect(input.businessId, role, now))) throw new DomainError('bot_not_found', `No ${role} bot is connected`);
+    if (input.audit) await repos.staff.addAudit({ businessId: input.businessId, at: now, ...input.audit, action: 'bot.disconnected', memberId: null, points: null, issuedPoints: 0, amount: null, details: { role } });
   });
 }
 

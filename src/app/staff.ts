@@ -18,8 +18,8 @@ import { checkStaffName, hashSecret, newSecret } from './staffSessions.js';
 
 export const INVITE_HOURS = 72;
 
-/** Who does it: a signed-in staff member (with the channel they use), or the server's own CLI. */
-export type StaffCaller = { staff: StaffMember; channel: string } | { cli: true };
+/** Who does it: a signed-in staff member (with the channel they use), the server's own CLI, or a business-wide API key. */
+export type StaffCaller = { staff: StaffMember; channel: string } | { cli: true } | { apiKeyId: string };
 
 export interface StaffView {
   id: string;
@@ -45,10 +45,23 @@ export const staffView = (s: StaffMember): StaffView => ({
   createdAt: s.createdAt.toISOString(),
 });
 
-const actorOf = (c: StaffCaller) => ('cli' in c ? { staffId: null, staffRole: 'cli', channel: 'cli' } : { staffId: c.staff.id, staffRole: c.staff.role, channel: c.channel });
+export const actorOf = (c: StaffCaller): AuditActor =>
+  'cli' in c ? { staffId: null, staffRole: 'cli', channel: 'cli' } : 'apiKeyId' in c ? { staffId: null, staffRole: 'api_key', channel: 'api' } : { staffId: c.staff.id, staffRole: c.staff.role, channel: c.channel };
+
+/** Who an audit entry names: the staff member (and role, channel), or the CLI or an API key. */
+export interface AuditActor {
+  staffId: string | null;
+  staffRole: string;
+  channel: string;
+}
 
 function mayManage(c: StaffCaller, role: StaffRole): void {
   if ('cli' in c) return; // the server's operator
+  if ('apiKeyId' in c) {
+    // The business's own integration: any role but the owner's (made from the CLI or by handing over).
+    if (role === 'owner') throw new DomainError('forbidden', 'An API key may not give or change the role owner');
+    return;
+  }
   requirePermission(c.staff.role, 'staff.manage');
   if (!canAssignRole(c.staff.role, role)) throw new DomainError('forbidden', `A ${c.staff.role} may not give or change the role ${role}`);
 }

@@ -6,6 +6,7 @@ import type * as B from '../http/api/broadcastSchemas.js';
 import type * as C from '../http/channelSchemas.js';
 import type * as D from '../http/api/dataSchemas.js';
 import { adminReadMethods } from './adminReads.js';
+import { teamMethods } from './team.js';
 
 export type Member = z.output<typeof S.Member>;
 export type MemberCreate = z.input<typeof S.MemberCreate>;
@@ -88,7 +89,7 @@ export interface WriteOptions {
   idempotencyKey?: string;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const enc = encodeURIComponent;
@@ -149,6 +150,8 @@ export function createClient(o: ClientOptions) {
     request,
     /** The admin panel's reads: dashboard, members list, a member's lots, messages and purchases, the audit log. */
     admin: adminReadMethods(get),
+    /** Staff, API keys and bots: team.staff / team.apiKeys / team.bots. */
+    team: teamMethods(async (method, path, body) => (await request(method, path, { body })).body as never),
     program: {
       get: () => get<Program>('/program'),
       update: async (change: ProgramUpdate) => (await request<Program>('PATCH', '/program', { body: change })).body,

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   invalid_bot_token: 'Telegram does not know this bot token',
   bot_in_use: 'This bot is connected to another business',
   bot_not_found: 'No such bot',
+  api_key_not_found: 'No live API key with this id in this business',
+  telegram_unavailable: 'Telegram could not be reached; try again in a minute',
   invalid_init_data: 'The Telegram sign-in data is not valid or has expired',
   invalid_sign_in: 'The sign-in link is not valid, was used already or has expired',
   invalid_code: 'The code is wrong or has expired; ask for a new one',

@@ -23,6 +23,8 @@ import { broadcastRoutes } from './api/broadcasts.js';
 import { dataRoutes } from './api/dataExchange.js';
 import { adminReadRoutes } from './api/adminReads.js';
 import { posterRoutes } from './api/poster.js';
+import { teamRoutes } from './api/team.js';
+import type { TelegramGateway } from '../core/index.js';
 import { openApiDocument } from './openapi.js';
 import { tokenBucket } from './rateLimit.js';
 import type { ApiRouter } from './route.js';
@@ -45,6 +47,10 @@ export interface ApiOptions {
   staffAlerts?: StaffAlerts;
   /** The card app's public address for the poster's sign-up link; default: this server's /card/. */
   cardLinkBase?: string | null;
+  /** Checks bot tokens (getMe) for PUT /bots/{role}; without it that answers telegram_unavailable. */
+  telegram?: TelegramGateway | null;
+  /** The cashier screen's address for invitation links; default /cashier/. */
+  cashierBase?: string;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -113,6 +119,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   dataRoutes(router);
   adminReadRoutes(router);
   posterRoutes(router, o.cardLinkBase ?? null);
+  teamRoutes(router, { telegram: o.telegram ?? null, cashierBase: o.cashierBase ?? '/cashier/' });
   if (clocks) testClockRoutes(router, clocks);
 
   let document: Record<string, unknown> | null = null;

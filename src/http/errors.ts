@@ -36,6 +36,8 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_bot_token: 400,
   bot_in_use: 409,
   bot_not_found: 404,
+  api_key_not_found: 404,
+  telegram_unavailable: 503,
   invalid_init_data: 401,
   invalid_sign_in: 401,
   invalid_code: 401,
@@ -104,6 +106,7 @@ const TITLES: Record<number, string> = {
 export const problemType = (code: string) => `/api/docs#problem-${code.replace(/_/g, '-')}`;
 
 export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  503: 'Service Unavailable',
   const res = problem(c, { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra });
   for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
   return res;

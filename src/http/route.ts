@@ -7,7 +7,7 @@ import type { ApiEnv, Caller } from './env.js';
 import { can, type StaffAction } from '../core/index.js';
 import type { StaffAlerts } from '../app/till.js';
 
-export type Method = 'get' | 'post' | 'patch' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface ResponseSpec {
   description: string;

@@ -61,7 +61,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.api) {
     adminSecurityHeaders(http);
     mountAdminSession(http, { deps: deps.app, log: deps.log, ...(deps.staff?.rateClock ? { rateClock: deps.staff.rateClock } : {}) });
-    mountApi(http, { ...(deps.staff ? { staffAlerts: deps.staff.till.alerts } : {}), cardLinkBase: deps.card?.linkBase ?? null, ...deps.api, deps: deps.app, log: deps.log });
+    mountApi(http, { ...(deps.staff ? { staffAlerts: deps.staff.till.alerts, cashierBase: deps.staff.cashierBase } : {}), telegram: deps.setup?.telegram ?? null, cardLinkBase: deps.card?.linkBase ?? null, ...deps.api, deps: deps.app, log: deps.log });
     mountSetupApi(http, { telegram: null, ...deps.setup, deps: deps.app, log: deps.log });
     mountOperatorApi(http, { ...deps.setup, deps: deps.app, log: deps.log });
     const log = deps.log;

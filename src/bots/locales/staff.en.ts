@@ -129,6 +129,8 @@ export const staffEn: StaffMessages = {
     invalid_bot_token: 'Telegram does not know this bot token.',
     bot_in_use: 'This bot is connected to another business.',
     bot_not_found: 'No such bot.',
+    api_key_not_found: 'No such API key.',
+    telegram_unavailable: 'Telegram cannot be reached right now; try again in a minute.',
     invalid_init_data: 'The Telegram sign-in data is not valid.',
     invalid_sign_in: 'The sign-in link is not valid.',
     invalid_code: 'The code is wrong or has expired.',

@@ -129,6 +129,8 @@ export const staffRu = {
     invalid_bot_token: 'Telegram не знает такой токен бота.',
     bot_in_use: 'Этот бот подключён к другому бизнесу.',
     bot_not_found: 'Бот не найден.',
+    api_key_not_found: 'Такого API-ключа нет.',
+    telegram_unavailable: 'Telegram сейчас недоступен; попробуйте через минуту.',
     invalid_init_data: 'Данные входа Telegram недействительны.',
     invalid_sign_in: 'Ссылка для входа недействительна или устарела: нажмите «Войти через Telegram» ещё раз.',
     invalid_code: 'Код неверный или устарел.',
