@@ -6,6 +6,7 @@ import type * as B from '../http/api/broadcastSchemas.js';
 import type * as C from '../http/channelSchemas.js';
 import type * as D from '../http/api/dataSchemas.js';
 import { adminReadMethods } from './adminReads.js';
+import { chatMethods } from './chats.js';
 import { teamMethods } from './team.js';
 
 export type Member = z.output<typeof S.Member>;
@@ -150,6 +151,8 @@ export function createClient(o: ClientOptions) {
     request,
     /** The admin panel's reads: dashboard, members list, a member's lots, messages and purchases, the audit log. */
     admin: adminReadMethods(get),
+    /** The members' chat (staff sessions only): chats.list / chats.thread / chats.reply. */
+    chats: chatMethods(get, write),
     /** Staff, API keys and bots: team.staff / team.apiKeys / team.bots. */
     team: teamMethods(async (method, path, body) => (await request(method, path, { body })).body as never),
     program: {

@@ -22,6 +22,7 @@ import type { StaffAlerts } from '../app/till.js';
 import { broadcastRoutes } from './api/broadcasts.js';
 import { dataRoutes } from './api/dataExchange.js';
 import { adminReadRoutes } from './api/adminReads.js';
+import { chatRoutes } from './api/chats.js';
 import { posterRoutes } from './api/poster.js';
 import { teamRoutes } from './api/team.js';
 import type { TelegramGateway } from '../core/index.js';
@@ -118,6 +119,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   broadcastRoutes(router);
   dataRoutes(router);
   adminReadRoutes(router);
+  chatRoutes(router);
   posterRoutes(router, o.cardLinkBase ?? null);
   teamRoutes(router, { telegram: o.telegram ?? null, cashierBase: o.cashierBase ?? '/cashier/' });
   if (clocks) testClockRoutes(router, clocks);

@@ -68,7 +68,7 @@ describe('the admin panel', () => {
     expect(await page.locator('svg.chart').count()).toBe(4);
     expect(await page.locator('svg.chart rect.cell').count()).toBe(7 * 24);
     const menu = await page.locator('nav.side a').allInnerTexts();
-    expect(menu).toEqual(['Сводка', 'Клиенты', 'Рассылки', 'Настройки', 'Сотрудники', 'Данные', 'Журнал']);
+    expect(menu).toEqual(['Сводка', 'Клиенты', 'Сообщения', 'Рассылки', 'Настройки', 'Сотрудники', 'Данные', 'Журнал']);
     await shot(page, 'dashboard');
 
     await page.getByRole('link', { name: 'Клиенты' }).click();
@@ -133,7 +133,7 @@ describe('the admin panel', () => {
     const page = await context.newPage();
     await signIn(page, shop.id, manager.email);
     await page.locator('[data-testid="fig-members"]').waitFor({ timeout: 15_000 });
-    expect(await page.locator('nav.side a').allInnerTexts()).toEqual(['Сводка', 'Клиенты', 'Данные', 'Журнал']);
+    expect(await page.locator('nav.side a').allInnerTexts()).toEqual(['Сводка', 'Клиенты', 'Сообщения', 'Данные', 'Журнал']);
     await page.goto(`${h.url}/admin/settings`);
     await page.locator('[data-testid="no-access"]').waitFor();
     expect(await page.locator('[data-testid="no-access"]').innerText()).toContain('менеджер');

@@ -11,6 +11,7 @@ import { broadcastsPage } from './pages/broadcasts.js';
 import { customersPage } from './pages/customers.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { dataPage } from './pages/data.js';
+import { inboxPage } from './pages/inbox.js';
 import { memberPage } from './pages/member.js';
 import { settingsPage } from './pages/settings.js';
 import { signInPage } from './pages/signin.js';
@@ -23,6 +24,8 @@ const PAGES: Record<PageName, (main: HTMLElement, ctx: Ctx, params: Record<strin
   dashboard: dashboardPage,
   customers: customersPage,
   member: memberPage,
+  inbox: inboxPage,
+  inboxThread: inboxPage,
   broadcasts: broadcastsPage,
   settings: settingsPage,
   staff: staffPage,
@@ -34,6 +37,8 @@ const NAV_KEYS: Record<PageName, MessageKey> = {
   dashboard: 'navDashboard',
   customers: 'navCustomers',
   member: 'navMember',
+  inbox: 'navInbox',
+  inboxThread: 'navInbox',
   broadcasts: 'navBroadcasts',
   settings: 'navSettings',
   staff: 'navStaff',
@@ -82,7 +87,7 @@ export function boot(root: HTMLElement): void {
     const ctx = makeCtx(current, go);
     const main = h('main', { id: 'main', class: 'main', tabindex: -1 });
     const menu = menuFor(current.permissions);
-    const active = route.page?.name === 'member' ? 'customers' : route.page?.name;
+    const active = route.page?.name === 'member' ? 'customers' : route.page?.name === 'inboxThread' ? 'inbox' : route.page?.name;
     const nav = h(
       'nav',
       { class: 'side', 'aria-label': t('menu') },

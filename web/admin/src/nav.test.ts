@@ -11,8 +11,8 @@ const perms = (role: keyof typeof ROLE_PERMISSIONS) => [...ROLE_PERMISSIONS[role
 
 describe('the side menu and addresses by permission', () => {
   it('an owner sees every page; a manager no settings, staff or broadcasts; a cashier nothing', () => {
-    expect(menuFor(perms('owner')).map((p) => p.name)).toEqual(['dashboard', 'customers', 'broadcasts', 'settings', 'staff', 'data', 'audit']);
-    expect(menuFor(perms('manager')).map((p) => p.name)).toEqual(['dashboard', 'customers', 'data', 'audit']);
+    expect(menuFor(perms('owner')).map((p) => p.name)).toEqual(['dashboard', 'customers', 'inbox', 'broadcasts', 'settings', 'staff', 'data', 'audit']);
+    expect(menuFor(perms('manager')).map((p) => p.name)).toEqual(['dashboard', 'customers', 'inbox', 'data', 'audit']);
     expect(menuFor(perms('cashier'))).toEqual([]);
   });
 

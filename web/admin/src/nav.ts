@@ -1,7 +1,7 @@
 // The panel's pages and who may open them: one table for the side menu and for pages opened by their address.
 // Pure (nav.test.ts). Permissions are the staff actions of src/core/staffRoles.ts, as GET /api/admin/session lists them.
 
-export type PageName = 'dashboard' | 'customers' | 'member' | 'broadcasts' | 'settings' | 'staff' | 'data' | 'audit';
+export type PageName = 'dashboard' | 'customers' | 'member' | 'inbox' | 'inboxThread' | 'broadcasts' | 'settings' | 'staff' | 'data' | 'audit';
 
 export interface PageDef {
   name: PageName;
@@ -17,6 +17,8 @@ export const PAGES: readonly PageDef[] = [
   { name: 'dashboard', path: 'dashboard', anyOf: ['report.today'], menu: true },
   { name: 'customers', path: 'customers', anyOf: ['member.search'], menu: true },
   { name: 'member', path: 'customers/:id', anyOf: ['member.search', 'member.history'], menu: false },
+  { name: 'inbox', path: 'inbox', anyOf: ['chat.reply'], menu: true },
+  { name: 'inboxThread', path: 'inbox/:id', anyOf: ['chat.reply'], menu: false },
   { name: 'broadcasts', path: 'broadcasts', anyOf: ['broadcast.send'], menu: true },
   { name: 'settings', path: 'settings', anyOf: ['settings.change'], menu: true },
   { name: 'staff', path: 'staff', anyOf: ['staff.manage'], menu: true },
