@@ -84,6 +84,7 @@ describe('staff', () => {
     expect(invite.status).toBe(201);
     expect(invite.body.link).toBe(`https://shop.test/cashier/?b=${shop.id}#invite=${invite.body.token}`);
     expect(invite.body.telegramLink).toBeNull();
+    expect((await call(shop.staff.owner!.s, 'GET', '/staff')).body.locations).toEqual([{ id: loc.id, name: 'Центр' }]);
 
     const bot = newBot();
     expect((await call(shop.staff.owner!.s, 'PUT', '/bots/staff', { token: bot.token })).body).toMatchObject({ role: 'staff', username: bot.username });

@@ -9,8 +9,8 @@ import { staffView, type AuditActor, type StaffView } from './staff.js';
 
 export type TeamMember = StaffView & { issuedToday: number };
 
-/** Active and blocked staff (never removed ones), each with the points they issued in the business's today. */
-export async function listTeam(deps: AppDeps, businessId: string): Promise<TeamMember[]> {
+/** Active and blocked staff (never removed ones), each with the points they issued in the business's today; and the locations to choose from. */
+export async function listTeam(deps: AppDeps, businessId: string): Promise<{ items: TeamMember[]; locations: { id: string; name: string }[] }> {
   const now = deps.clock.now();
   return deps.uow.run(async (repos) => {
     const business = await loadBusiness(repos, businessId);
@@ -20,7 +20,7 @@ export async function listTeam(deps: AppDeps, businessId: string): Promise<TeamM
       if (s.status === 'removed') continue;
       out.push({ ...staffView(s), issuedToday: await repos.staff.issuedSince(business.id, s.id, dayStart) });
     }
-    return out;
+    return { items: out, locations: await repos.businesses.locations(business.id) };
   });
 }
 

@@ -18,7 +18,8 @@ const enc = encodeURIComponent;
 export function teamMethods(call: Call) {
   return {
     staff: {
-      list: async () => (await call<{ items: TeamMember[] }>('GET', '/staff')).items,
+      /** Staff, and the business's locations to choose from. */
+      list: () => call<{ items: TeamMember[]; locations: { id: string; name: string }[] }>('GET', '/staff'),
       invite: (input: InvitationCreate) => call<Invitation>('POST', '/staff/invitations', input),
       update: (staffId: string, change: StaffPatch) => call<StaffMemberView>('PATCH', `/staff/${enc(staffId)}`, change),
       remove: (staffId: string) => call<undefined>('DELETE', `/staff/${enc(staffId)}`),

@@ -20,6 +20,8 @@ export interface BusinessRepository {
   update(b: Business): Promise<void>;
   insertLocation(l: Location): Promise<void>;
   locationExists(businessId: string, locationId: string): Promise<boolean>;
+  /** The business's locations by name (the admin panel's choices). */
+  locations(businessId: string): Promise<{ id: string; name: string }[]>;
   /** The secret member QR tokens of this business are signed with. */
   qrSecret(businessId: string): Promise<string | null>;
   hasPurchases(businessId: string): Promise<boolean>;

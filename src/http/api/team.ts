@@ -67,7 +67,7 @@ export const TeamMemberOut = z
   })
   .register(responseSchemas, { id: 'TeamMember' });
 export const StaffOut = TeamMemberOut.omit({ issuedToday: true }).register(responseSchemas, { id: 'StaffMember' });
-const TeamList = z.object({ items: z.array(TeamMemberOut) }).register(responseSchemas, { id: 'TeamList' });
+const TeamList = z.object({ items: z.array(TeamMemberOut), locations: z.array(z.object({ id: z.string(), name: z.string() })).describe('The business\'s locations, for choosing') }).register(responseSchemas, { id: 'TeamList' });
 
 export const Invitation = z
   .object({
@@ -113,7 +113,7 @@ export function teamRoutes(r: ApiRouter, o: { telegram: TelegramGateway | null; 
     responses: { 200: { description: 'Active and blocked staff', schema: TeamList } },
   }, async ({ c }) => {
     manager(c.var.caller);
-    return { status: 200, body: { items: await listTeam(c.var.deps, c.var.caller.businessId) } };
+    return { status: 200, body: await listTeam(c.var.deps, c.var.caller.businessId) };
   });
 
   route(r, {

@@ -30,6 +30,9 @@ export function businessRepository(db: Kysely<Database>): BusinessRepository {
       const row = await db.selectFrom('locations').select('id').where('business_id', '=', businessId).where('id', '=', locationId).executeTakeFirst();
       return row !== undefined;
     },
+    async locations(businessId) {
+      return db.selectFrom('locations').select(['id', 'name']).where('business_id', '=', businessId).orderBy('name').orderBy('id').execute();
+    },
     async qrSecret(businessId) {
       const row = await db.selectFrom('businesses').select('qr_secret').where('id', '=', businessId).executeTakeFirst();
       return row?.qr_secret ?? null;
