@@ -1,7 +1,7 @@
 // The admin panel's staff page in headless Chromium: the owner sees the staff with their limits, invites a cashier to
 // a location and gets the link to copy, blocks a cashier, creates and revokes an API key (shown once), adds a
 // webhook, connects the staff bot by its token (checked on the Bot API stand-in) and then gets a t.me invitation
-// too; the tabs work from the keyboard; English at phone width; a manager has no access. Screenshots:
+// too; the tabs work from the keyboard; a manager (English, phone width) has no staff item and no access. Screenshots:
 // test-results/screenshots/admin-staff*.png.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
