@@ -139,7 +139,7 @@ describe('the admin panel', () => {
     expect(await page.locator('[data-testid="no-access"]').innerText()).toContain('менеджер');
     await shot(page, 'manager-no-access');
     // The API refuses too, whatever the page shows.
-    const status = await page.evaluate(async () => (await fetch('/api/v1/program', { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': /kopilka_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '' }, body: JSON.stringify({ pointsName: 'x' }) })).status);
+    const status = await page.evaluate(async () => (await fetch('/api/v1/program', { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': /kopilka_csrf=([^;]+)/.exec((globalThis as unknown as { document: { cookie: string } }).document.cookie)?.[1] ?? '' }, body: JSON.stringify({ pointsName: 'x' }) })).status);
     expect(status).toBe(403);
     await context.close();
   });

@@ -149,7 +149,7 @@ export function setupPage(root: HTMLElement): void {
       try {
         const r = await client.checkBot({ setupToken: token, token: value, role });
         if (r.status === 'ok') replace(result, h('span', { class: 'ok' }, st('botOk', { username: r.bot.username }), ' ', h('a', { href: r.bot.link, target: '_blank', rel: 'noopener' }, r.bot.link)));
-        else replace(result, h('span', { class: r.status === 'invalid' ? 'error' : 'warn' }, st(r.status === 'invalid' ? 'botInvalid' : 'botUnreachable')), h('p', { class: 'hint' }, r.help[language()]));
+        else replace(result, h('span', { class: r.status === 'invalid' ? 'error' : 'warn' }, st(r.status === 'unreachable' ? 'botUnreachable' : /does not look like/.test(r.message) ? 'botMalformed' : 'botInvalid')), h('p', { class: 'hint' }, r.help[language()]));
       } catch (e) {
         replace(result, h('span', { class: 'error' }, errorOf(e)));
       }
