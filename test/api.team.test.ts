@@ -13,10 +13,13 @@ import { STAFF_PASSWORD, aStaff } from './support/staff.js';
 import { startTelegramApi, type TelegramApi } from './support/telegramApi.js';
 
 let tg: TelegramApi | undefined;
+let telegramDown = false;
 const h = useApi({
   setup: async () => {
     tg = await startTelegramApi();
-    return { setup: { telegram: telegramGateway(tg.url) }, close: async () => tg?.close() };
+    const real = telegramGateway(tg.url);
+    const down = telegramGateway('http://127.0.0.1:9'); // nothing listens there
+    return { setup: { telegram: { getMe: (token) => (telegramDown ? down : real).getMe(token) } }, close: async () => tg?.close() };
   },
 });
 
@@ -203,5 +206,14 @@ describe('bots', () => {
     expect((await call(owner, 'DELETE', '/bots/customer')).body).toMatchObject({ status: 404, code: 'bot_not_found' });
     expect((await call(owner, 'GET', '/bots')).body.items).toEqual([]);
     expect((await auditOf(owner, 'bot.disconnected'))).toHaveLength(1);
+
+    // Telegram out of reach: 503 telegram_unavailable, and nothing is connected.
+    telegramDown = true;
+    try {
+      expect((await call(owner, 'PUT', '/bots/staff', { token: newBot().token })).body).toMatchObject({ status: 503, code: 'telegram_unavailable' });
+    } finally {
+      telegramDown = false;
+    }
+    expect((await call(owner, 'GET', '/bots')).body.items).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import type * as D from '../http/api/dataSchemas.js';
 import { adminReadMethods } from './adminReads.js';
 import { chatMethods } from './chats.js';
 import { teamMethods } from './team.js';
+export type { ApiKey, ApiKeyCreated, Bot, Invitation, InvitationCreate, StaffPatch, TeamMember } from './team.js';
 
 export type Member = z.output<typeof S.Member>;
 export type MemberCreate = z.input<typeof S.MemberCreate>;
