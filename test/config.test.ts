@@ -20,7 +20,13 @@ describe('loadConfig', () => {
       vkApiRoot: 'https://api.vk.ru',
       smsRuApiRoot: 'https://sms.ru',
       smscApiRoot: 'https://smsc.ru',
+      backupDir: path.resolve('data', 'backups'),
     });
+  });
+
+  it('puts backups under the data dir unless KOPILKA_BACKUP_DIR says where', () => {
+    expect(loadConfig({ KOPILKA_DATA_DIR: '/srv/kopilka' }).backupDir).toBe('/srv/kopilka/backups');
+    expect(loadConfig({ KOPILKA_DATA_DIR: '/srv/kopilka', KOPILKA_BACKUP_DIR: '/mnt/nas/kopilka' }).backupDir).toBe('/mnt/nas/kopilka');
   });
 
   it('turns the test clock on by flag or KOPILKA_TEST_CLOCK, and never when NODE_ENV=production', () => {

@@ -152,6 +152,25 @@ program
   );
 
 program
+  .command('backup')
+  .description('write a backup of the whole database to one file (default: <data dir>/backups, KOPILKA_BACKUP_DIR)')
+  .option('--out <file>', 'where to write it')
+  .addOption(new Option('--json', 'print the result as JSON'))
+  .action(action<{ out?: string; json?: boolean }>(async (config, log, flags) => (await import('./commands/backup.js')).backupCommand(config, log, flags)));
+
+const restore = program
+  .command('restore')
+  .description('restore a backup file into this database (all or nothing; every balance checked against the backup)')
+  .argument('<file>', 'the backup file')
+  .option('--force', 'wipe the businesses already in this database first')
+  .addOption(new Option('--json', 'print the result as JSON'));
+restore.action(
+  action<{ force?: boolean; json?: boolean }>(async (config, log, flags) =>
+    (await import('./commands/backup.js')).restoreCommand(config, log, restore.args[0] ?? '', flags),
+  ),
+);
+
+program
   .command('setup-link')
   .description('print a new one-time link (24 hours) to the set-up wizard; earlier links stop working')
   .addOption(new Option('--json', 'print the result as JSON'))

@@ -26,6 +26,8 @@ export interface Config {
   vkApiRoot: string;
   smsRuApiRoot: string;
   smscApiRoot: string;
+  /** Where backups go (absolute): KOPILKA_BACKUP_DIR, default <dataDir>/backups. */
+  backupDir: string;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +75,7 @@ const SETTINGS = {
   vkApiRoot: { env: 'VK_API_ROOT', flag: undefined, schema: z.preprocess(emptyToUndefined, httpUrl.default('https://api.vk.ru')) },
   smsRuApiRoot: { env: 'SMSRU_API_ROOT', flag: undefined, schema: z.preprocess(emptyToUndefined, httpUrl.default('https://sms.ru')) },
   smscApiRoot: { env: 'SMSC_API_ROOT', flag: undefined, schema: z.preprocess(emptyToUndefined, httpUrl.default('https://smsc.ru')) },
+  backupDir: { env: 'KOPILKA_BACKUP_DIR', flag: undefined, schema: optional(z.string()) },
   logLevel: {
     env: 'LOG_LEVEL',
     flag: '--debug',
@@ -108,9 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
 }
 
 function readAll(env: NodeJS.ProcessEnv, overrides: ConfigOverrides): Config {
+  const dataDir = path.resolve(read('dataDir', env, overrides));
   return {
     databaseUrl: read('databaseUrl', env, overrides) ?? null,
-    dataDir: path.resolve(read('dataDir', env, overrides)),
+    dataDir,
     port: read('port', env, overrides),
     host: read('host', env, overrides),
     publicUrl: read('publicUrl', env, overrides) ?? null,
@@ -123,6 +127,7 @@ function readAll(env: NodeJS.ProcessEnv, overrides: ConfigOverrides): Config {
     vkApiRoot: read('vkApiRoot', env, overrides).replace(/\/+$/, ''),
     smsRuApiRoot: read('smsRuApiRoot', env, overrides).replace(/\/+$/, ''),
     smscApiRoot: read('smscApiRoot', env, overrides).replace(/\/+$/, ''),
+    backupDir: path.resolve(read('backupDir', env, overrides) ?? path.join(dataDir, 'backups')),
   };
 }
 

@@ -33,6 +33,7 @@ export * from './webhooks.js';
 export * from './segments.js';
 export * from './campaignPorts.js';
 export * from './reportPorts.js';
+export * from './backupPorts.js';
 export * from './dataPorts.js';
 export * from './tabular.js';
 export * from './imports.js';

@@ -63,6 +63,12 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   import_unreadable: 422,
   import_has_errors: 422,
   import_not_found: 404,
+  backup_not_found: 404,
+  backup_not_kopilka: 422,
+  backup_corrupt: 422,
+  backup_incompatible: 422,
+  backup_target_not_empty: 409,
+  backup_ledger_mismatch: 422,
   invalid_setup_token: 401,
   setup_invalid: 422,
   operator_exists: 409,
@@ -100,13 +106,13 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 // A relative reference to the server's own reference page (RFC 9457 allows relative type URIs).
 export const problemType = (code: string) => `/api/docs#problem-${code.replace(/_/g, '-')}`;
 
 export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
-  503: 'Service Unavailable',
   const res = problem(c, { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra });
   for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
   return res;

@@ -7,6 +7,7 @@ import * as m004 from './004_telegram_members.js';
 import * as m005 from './005_card_app.js';
 import * as m006 from './006_staff.js';
 import * as m007 from './007_notifications.js';
+import * as m009 from './009_backups.js';
 import * as m010 from './010_imports.js';
 import * as m011 from './011_card_opens.js';
 import * as m012 from './012_setup.js';
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '005_card_app': m005,
   '006_staff': m006,
   '007_notifications': m007,
+  '009_backups': m009,
   '010_imports': m010,
   '011_card_opens': m011,
   '012_setup': m012,
