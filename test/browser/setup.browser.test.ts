@@ -50,6 +50,7 @@ describe('the first-run wizard', () => {
     await page.getByText('Заполните это поле.').waitFor();
     expect(await page.getByLabel('Название', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Название', { exact: true }).fill('Кофейня «Зерно»');
+    expect(await page.getByLabel('Название', { exact: true }).getAttribute('aria-invalid')).toBeNull(); // cleared once changed
     await page.getByLabel('Адрес', { exact: true }).fill('ул. Ленина, 1');
     // A logo file over 100 KB is refused on the spot; a small one is kept as a data URL and shown.
     const logoInput = page.getByLabel('Файл логотипа (PNG, JPEG, SVG, до 100 КБ)');

@@ -30,15 +30,14 @@ function wizardField(label: string, control: HTMLInputElement | HTMLSelectElemen
   const hintEl = hint ? h('small', { id: `${id}-hint`, class: 'hint' }, hint) : null;
   control.setAttribute('aria-describedby', [hintEl ? `${id}-hint` : '', `${id}-err`].filter(Boolean).join(' '));
   const el = h('div', { class: 'field' }, h('label', { for: id }, label), control, hintEl, errorEl);
-  return {
-    el,
-    control,
-    setError(messages: string[]) {
-      errorEl.textContent = messages.join(' ');
-      if (messages.length) control.setAttribute('aria-invalid', 'true');
-      else control.removeAttribute('aria-invalid');
-    },
+  const setError = (messages: string[]) => {
+    errorEl.textContent = messages.join(' ');
+    if (messages.length) control.setAttribute('aria-invalid', 'true');
+    else control.removeAttribute('aria-invalid');
   };
+  // A field's problem goes once it is changed (the next "Next" or "Create" checks again).
+  control.addEventListener('input', () => setError([]));
+  return { el, control, setError };
 }
 type WField = ReturnType<typeof wizardField>;
 
@@ -265,9 +264,11 @@ export function setupPage(root: HTMLElement): void {
     async function onSubmit(e: Event): Promise<void> {
       e.preventDefault();
       formStatus.textContent = '';
+      formStatus.className = 'status';
       const local = localProblems(step);
       showProblems(local);
       if (local.length) {
+        formStatus.className = 'status error';
         formStatus.textContent = st('fixErrors', { n: local.length });
         local[0]![0].control.focus();
         return;
