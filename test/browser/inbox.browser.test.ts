@@ -99,4 +99,31 @@ describe('the inbox', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('a long conversation shows its newest 100 messages, and "More" the older ones', async () => {
+    const shop = await h.business();
+    const member = await shop.api.members.create({ phone: nextPhone(), name: 'Павел' });
+    for (let i = 1; i <= 105; i++) {
+      h.t.clock.advance(1000);
+      await receiveMemberMessage(h.t.deps, { businessId: shop.id, memberId: member.id, text: `сообщение ${i}`, channel: 'telegram' });
+    }
+    const manager = await aStaff(h, shop.id, 'manager');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+    const page = await context.newPage();
+    await page.goto(`${h.url}/admin/?b=${shop.id}`);
+    await page.getByLabel('Эл. почта').fill(manager.email);
+    await page.getByLabel('Пароль').fill(STAFF_PASSWORD);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.locator('[data-testid="fig-members"]').waitFor({ timeout: 15_000 });
+    await page.goto(`${h.url}/admin/inbox/${member.id}`);
+    const msgs = page.locator('[data-testid="messages"] li.msg');
+    await page.locator('[data-testid="messages"]').getByText('сообщение 105', { exact: true }).waitFor({ timeout: 15_000 });
+    expect(await msgs.count()).toBe(100);
+    await page.locator('[data-testid="older"]').click();
+    await expect.poll(() => msgs.count()).toBe(105);
+    expect(await msgs.first().innerText()).toContain('сообщение 1\n');
+    expect(await msgs.last().innerText()).toContain('сообщение 105');
+    expect(await page.locator('[data-testid="older"]').count()).toBe(0);
+    await context.close();
+  });
 });

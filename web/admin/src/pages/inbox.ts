@@ -1,11 +1,11 @@
 // The inbox: members' conversations with their unread counts, one conversation (opening it marks it read) and a
 // reply box. Staff with chat.reply (managers and up), through GET/POST /api/v1/chats….
 import { h, replace } from '../../../shared/dom.js';
-import type { ChatMessage, ChatThread } from '../../../../src/client/staff.js';
+import type { ChatMessage, ChatThread, ChatThreadSummary } from '../../../../src/client/staff.js';
 import { api, errorText } from '../api.js';
 import type { Ctx } from '../context.js';
 import { t } from '../i18n.js';
-import { statusLine } from '../ui.js';
+import { button, statusLine } from '../ui.js';
 
 const snippet = (s: string) => (s.length > 80 ? `${s.slice(0, 79)}…` : s);
 
@@ -16,15 +16,20 @@ export async function inboxPage(main: HTMLElement, ctx: Ctx, params: Record<stri
   const pane = h('section', { class: 'inbox-thread', 'aria-label': t('inboxThread'), 'data-testid': 'inbox-thread' }, h('p', { class: 'muted' }, t('inboxPick')));
   replace(main, h('h1', null, t('inboxTitle')), listStatus.el, h('div', { class: 'inbox' }, h('nav', { 'aria-label': t('inboxTitle') }, list), pane));
 
-  async function loadList(): Promise<void> {
+  // Conversations a page at a time ("More" adds the next page).
+  let threads: ChatThreadSummary[] = [];
+  let nextBefore: string | null = null;
+  async function loadList(more = false): Promise<void> {
     listStatus.busy(t('loading'));
     try {
-      const page = await api.chats.list({ limit: 100 });
+      const page = await api.chats.list({ limit: 50, ...(more && nextBefore ? { before: nextBefore } : {}) });
+      threads = more ? [...threads, ...page.items] : page.items;
+      nextBefore = page.nextBefore;
       listStatus.clear();
-      if (!page.items.length) return void replace(list, h('p', { class: 'muted' }, t('inboxEmpty')));
+      if (!threads.length) return void replace(list, h('p', { class: 'muted' }, t('inboxEmpty')));
       replace(
         list,
-        h('ul', null, page.items.map((c) => {
+        h('ul', null, threads.map((c) => {
           const who = c.member.name ?? c.member.cardNumber;
           const unread = c.member.id === selected ? 0 : c.unread;
           return h('li', null, h('a', {
@@ -43,6 +48,7 @@ export async function inboxPage(main: HTMLElement, ctx: Ctx, params: Record<stri
           h('span', { class: 'muted small' }, `${c.last.direction === 'out' ? `${t('inboxYou')}: ` : ''}${snippet(c.last.text)}`),
           h('span', { class: 'muted small' }, ctx.when(c.last.at))));
         })),
+        nextBefore ? button(t('more'), () => void loadList(true), { class: 'btn link' }) : null,
       );
     } catch (e) {
       listStatus.error(errorText(e));
@@ -54,13 +60,16 @@ export async function inboxPage(main: HTMLElement, ctx: Ctx, params: Record<stri
       h('p', { class: 'msg-text' }, m.text),
       h('small', { class: 'muted' }, `${m.direction === 'out' ? (m.staff?.name ?? t('inboxYou')) : t('inboxMember')} · ${ctx.when(m.at)}${m.direction === 'in' && !m.readAt ? ` · ${t('inboxNew')}` : ''}`));
 
-  async function loadThread(memberId: string): Promise<void> {
+  async function loadThread(memberId: string, older: ChatMessage[] = [], before: string | null = null): Promise<void> {
     const status = statusLine();
-    replace(pane, status.el);
+    if (!before) replace(pane, status.el);
+    else pane.append(status.el);
     status.busy(t('loading'));
     let thread: ChatThread;
     try {
-      thread = await api.chats.thread(memberId, { limit: 100 });
+      const page = await api.chats.thread(memberId, { limit: 100, ...(before ? { before } : {}) });
+      // Newer first: what was shown, then the older page.
+      thread = { ...page, items: [...older, ...page.items] };
     } catch (e) {
       return status.error(errorText(e));
     }
@@ -95,6 +104,7 @@ export async function inboxPage(main: HTMLElement, ctx: Ctx, params: Record<stri
         ctx.go('member', { id: memberId });
       } }, t('inboxOpenMember'))),
       h('p', { class: 'muted small' }, `${thread.member.cardNumber} · ${thread.member.phoneMasked}`),
+      thread.nextBefore ? button(t('more'), () => void loadThread(memberId, thread.items, thread.nextBefore), { class: 'btn link', 'data-testid': 'older' }) : null,
       thread.items.length ? h('ol', { class: 'msgs', 'data-testid': 'messages' }, [...thread.items].reverse().map(bubble)) : h('p', { class: 'muted' }, t('empty')),
       thread.member.blocked ? h('p', { class: 'note' }, t('inboxBlocked')) : form,
     );
