@@ -96,6 +96,8 @@ describe('the contract in public', () => {
       'listStaff', 'inviteStaff', 'updateStaff', 'removeStaff', 'listApiKeys', 'createApiKey', 'revokeApiKey', 'listBots', 'connectBot', 'disconnectBot',
       // the members' chat for the panel's inbox (issue 7)
       'listChats', 'getChatThread', 'replyToChat',
+      // backups (issue 7)
+      'startBackup', 'listBackups', 'getBackup', 'downloadBackup',
     ].sort());
     const record = doc.paths['/api/v1/purchases']?.post;
     expect(Object.keys(record?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '404', '409', '422', '429', 'default']));

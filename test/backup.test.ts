@@ -22,6 +22,8 @@ import { ManualClock, isDomainError } from '../src/core/index.js';
 import { backupStore } from '../src/store/backup.js';
 import { createPool } from '../src/store/database.js';
 import { openTestDatabase, type TestDatabase } from './support/testDatabase.js';
+import { startApi, type ApiHarness } from './support/apiServer.js';
+import { aMember } from './support/factories.js';
 import { makeTempDir, removeTempDir } from './support/tempDir.js';
 
 const quiet = { info: () => undefined };
@@ -312,4 +314,57 @@ describe('kopilka backup / kopilka restore', () => {
     expect(f.code).toBe(1);
     expect(f.stderr).toContain('not a Kopilka backup');
   }, 120_000);
+});
+
+describe('/api/v1/backups', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApi({ setup: async (t) => ({ backups: backupDepsFor(t) }) });
+  });
+  afterAll(async () => h?.close());
+
+  it('starts a backup (202 with its id), shows its progress and status, lists it, and downloads a file that restores', async () => {
+    const shop = await h.business();
+    await aMember(h.t.deps, shop.id);
+    const auth = { authorization: `Bearer ${shop.apiKey}` };
+    const started = await h.fetch(`${h.url}/api/v1/backups`, { method: 'POST', headers: auth });
+    expect(started.status).toBe(202);
+    const b = (await started.json()) as { id: string; status: string };
+    expect(b.status).toBe('running');
+    let one: { status: string; size: number | null; progress: { tablesDone: number; tablesTotal: number } } | undefined;
+    for (let i = 0; i < 100; i++) {
+      one = (await (await h.fetch(`${h.url}/api/v1/backups/${b.id}`, { headers: auth })).json()) as typeof one;
+      if (one!.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(one).toMatchObject({ status: 'done', size: expect.any(Number) });
+    expect(one!.progress.tablesDone).toBe(one!.progress.tablesTotal);
+    const list = (await (await h.fetch(`${h.url}/api/v1/backups`, { headers: auth })).json()) as { items: { id: string }[] };
+    expect(list.items.map((x) => x.id)).toContain(b.id);
+
+    const file = await h.fetch(`${h.url}/api/v1/backups/${b.id}/download`, { headers: auth });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/gzip');
+    expect(file.headers.get('content-disposition')).toMatch(/attachment; filename="kopilka-.*\.backup\.gz"/);
+    const bytes = Buffer.from(await file.arrayBuffer());
+    expect(bytes.length).toBe(one!.size);
+    const downloaded = path.join(dir, 'downloaded.backup.gz');
+    await writeFile(downloaded, bytes);
+    const dst = await freshDatabase();
+    const r = await restoreBackup(backupDepsFor(dst), downloaded);
+    expect(r.manifest.businesses).toBe(1);
+    expect(await backupDepsFor(dst).backups.ledgerChecksum()).toBe(await backupDepsFor(h.t).backups.ledgerChecksum());
+
+    const missing = await h.fetch(`${h.url}/api/v1/backups/${uuidv7()}/download`, { headers: auth });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { code: string }).code).toBe('backup_not_found');
+  });
+
+  it('refuses on a server holding several businesses: a backup would hold them all', async () => {
+    const other = await h.business();
+    const res = await h.fetch(`${h.url}/api/v1/backups`, { method: 'POST', headers: { authorization: `Bearer ${other.apiKey}` } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { detail?: string; code: string }).code).toBe('forbidden');
+    expect(h.checked.failures).toEqual([]);
+  });
 });

@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   backup_incompatible: 'The backup was made by a different version of the database schema',
   backup_target_not_empty: 'The database already holds businesses; restore with --force to wipe them first',
   backup_ledger_mismatch: 'The restored balances do not match the backup\'s ledger checksum',
+  backups_unavailable: 'Backups are not set up on this server',
   invalid_setup_token: 'The set-up link is unknown, already used or expired; run `kopilka setup-link` for a new one',
   setup_invalid: 'Some answers in the set-up are not valid; nothing was created',
   operator_exists: 'An operator with this e-mail already exists',

@@ -25,6 +25,8 @@ import { adminReadRoutes } from './api/adminReads.js';
 import { chatRoutes } from './api/chats.js';
 import { posterRoutes } from './api/poster.js';
 import { teamRoutes } from './api/team.js';
+import { backupRoutes } from './api/backups.js';
+import type { BackupDeps } from '../app/backups.js';
 import type { TelegramGateway } from '../core/index.js';
 import { openApiDocument } from './openapi.js';
 import { tokenBucket } from './rateLimit.js';
@@ -52,6 +54,8 @@ export interface ApiOptions {
   telegram?: TelegramGateway | null;
   /** The cashier screen's address for invitation links; default /cashier/. */
   cashierBase?: string;
+  /** Backups on demand (POST /backups …); without it those answer 503 backups_unavailable. */
+  backups?: BackupDeps | null;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -122,6 +126,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   chatRoutes(router);
   posterRoutes(router, o.cardLinkBase ?? null);
   teamRoutes(router, { telegram: o.telegram ?? null, cashierBase: o.cashierBase ?? '/cashier/' });
+  backupRoutes(router, o.backups ?? null);
   if (clocks) testClockRoutes(router, clocks);
 
   let document: Record<string, unknown> | null = null;

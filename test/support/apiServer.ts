@@ -51,6 +51,8 @@ export interface ApiExtras {
   vk?: HttpDeps['vk'];
   /** The Telegram check (getMe) for the set-up wizard and PUT /bots/{role}. */
   setup?: HttpDeps['setup'];
+  /** Backups for /api/v1/backups (without: 503 backups_unavailable). */
+  backups?: NonNullable<HttpDeps['api']>['backups'];
 }
 
 export async function startApi(opts: { setup?: (t: TestDatabase) => Promise<ApiExtras>; rateLimit?: number; testClock?: boolean; authCacheMs?: number; rateClock?: () => number; /** serve the built card app at /card/, the cashier screen at /cashier/ and the admin panel at /admin/ */ cardApp?: boolean } = {}): Promise<ApiHarness> {
@@ -75,7 +77,7 @@ export async function startApi(opts: { setup?: (t: TestDatabase) => Promise<ApiE
   const cardApp = opts.cardApp ? { distDir: path.resolve(import.meta.dirname, '../../web/card/dist') } : undefined;
   const cashierApp = opts.cardApp ? { distDir: path.resolve(import.meta.dirname, '../../web/cashier/dist') } : undefined;
   const adminApp = opts.cardApp ? { distDir: path.resolve(import.meta.dirname, '../../web/admin/dist') } : undefined;
-  const app = createHttpApp({ app: t.deps, db: t.db, log, card, staff, ...(cardApp ? { cardApp } : {}), ...(cashierApp ? { cashierApp } : {}), ...(adminApp ? { adminApp } : {}), ...(extras.vk ? { vk: extras.vk } : {}), ...(extras.setup ? { setup: extras.setup } : {}), api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}), ...(extras.channelTest ? { channelTest: extras.channelTest } : {}) } });
+  const app = createHttpApp({ app: t.deps, db: t.db, log, card, staff, ...(cardApp ? { cardApp } : {}), ...(cashierApp ? { cashierApp } : {}), ...(adminApp ? { adminApp } : {}), ...(extras.vk ? { vk: extras.vk } : {}), ...(extras.setup ? { setup: extras.setup } : {}), api: { rateLimit: opts.rateLimit ?? 10_000, testClocks, authCacheMs: opts.authCacheMs ?? 0, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}), ...(extras.channelTest ? { channelTest: extras.channelTest } : {}), ...(extras.backups ? { backups: extras.backups } : {}) } });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: await freePort() });
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Json;
   const checker = openApiChecker(doc);

@@ -162,6 +162,7 @@ export const staffEn: StaffMessages = {
     backup_incompatible: 'The backup was made by a different version of Kopilka; nothing was restored.',
     backup_target_not_empty: 'The database already holds data; nothing was restored.',
     backup_ledger_mismatch: 'The restored balances did not match the backup; nothing was restored.',
+    backups_unavailable: 'Backups are not set up on this server.',
     invalid_setup_token: 'The set-up link is unknown, used or expired.',
     setup_invalid: 'Some set-up answers are not valid; nothing was created.',
     operator_exists: 'An operator with this e-mail already exists.',

@@ -23,6 +23,7 @@ import type { TestClocks } from '../../app/testClocks.js';
 import { telegramGateway } from '../../bots/telegramGateway.js';
 import { connectPendingBots, isFreshInstall } from '../../app/setup.js';
 import { newSetupLink } from './setup.js';
+import { startServerBackups } from '../backupSchedule.js';
 
 /** The built card app, in the package (npm start builds it when its sources changed). */
 const CARD_APP_DIST = path.resolve(import.meta.dirname, '../../../web/card/dist');
@@ -43,6 +44,8 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
     },
   });
   const webhooks = startWebhookWorker(app.deps, log, { db: app.db });
+  // A backup a day under <data dir>/backups (KOPILKA_BACKUP_DIR), and the deps of the API's /backups.
+  const backups = startServerBackups(app, log);
   const purge = startScheduler({
     every: 3600,
     job: 'purge-idempotency-keys',
@@ -77,7 +80,7 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
   });
   let notifications: Notifications | undefined;
   const stopJobs = async () => {
-    await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop(), pendingBots.stop(), notifications?.stop()]);
+    await Promise.all([bots.stop(), webhooks.stop(), expiry.stop(), purge.stop(), pendingBots.stop(), backups.stop(), notifications?.stop()]);
     directSenders.close();
   };
   let http;
@@ -96,7 +99,7 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
     const testClocks = config.testClock ? await createTestClocks(app.deps, testClockStore(app.db), { jobs: [expiryJob, ...notifications.steppedJobs] }) : null;
     clocks = testClocks;
     if (testClocks) log.warn('the test clock is on: API clients can move their business\'s time (never use this in production)');
-    const api = { rateLimit: config.apiRateLimit, testClocks, channelTest: (c: StoredChannel, m: OutgoingMessage) => directSenders.senderFor(c).send(m) };
+    const api = { rateLimit: config.apiRateLimit, testClocks, backups: backups.deps, channelTest: (c: StoredChannel, m: OutgoingMessage) => directSenders.senderFor(c).send(m) };
     const card = {
       codes: signInCodeSender(app.deps, { log, telegramApiRoot: config.telegramApiRoot, production: config.nodeEnv === 'production', fallback }),
       linkBase: `${baseUrlOf(config)}/card/`,
