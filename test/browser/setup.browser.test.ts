@@ -100,6 +100,11 @@ describe('the first-run wizard', () => {
     await page.getByLabel('Пароль ещё раз').fill('correct horse');
     await page.getByRole('button', { name: 'Создать' }).click();
     await page.getByText('Пароли не совпадают.').waitFor();
+    await page.getByLabel('Пароль', { exact: true }).fill('short');
+    await page.getByLabel('Пароль ещё раз').fill('short');
+    await page.getByRole('button', { name: 'Создать' }).click();
+    await page.getByText('Пароль должен быть от 10 до 200 символов.').waitFor();
+    await page.getByLabel('Пароль', { exact: true }).fill('correct horse battery');
     await page.getByLabel('Пароль ещё раз').fill('correct horse battery');
     await page.getByRole('button', { name: 'Создать' }).click();
     const emailError = page.locator('#' + (await page.getByLabel('Эл. почта').getAttribute('id')) + '-err');

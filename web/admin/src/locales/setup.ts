@@ -71,6 +71,10 @@ export const setupRu = {
   errOther: 'Не получилось: {detail}',
   // The server's messages are in English; the common ones are said in Russian here.
   'srv.email is not a valid address': 'Это не адрес эл. почты.',
+  'srv.password must be 10–200 characters': 'Пароль должен быть от 10 до 200 символов.',
+  'srv.name must be 1–100 characters': 'Имя — от 1 до 100 символов.',
+  'srv.name must be 1–200 characters': 'Название — от 1 до 200 символов.',
+  'srv.a bot token looks like 123456789:AA… (from @BotFather)': 'Токен бота выглядит так: 123456789:AA… (его присылает @BotFather).',
 };
 
 export type SetupMessages = { [K in keyof typeof setupRu]: string };
@@ -145,4 +149,8 @@ export const setupEn: SetupMessages = {
   errRate: 'Too many attempts. Wait a minute and try again.',
   errOther: 'That did not work: {detail}',
   'srv.email is not a valid address': 'This is not an email address.',
+  'srv.password must be 10–200 characters': 'The password must be 10 to 200 characters.',
+  'srv.name must be 1–100 characters': 'The name must be 1 to 100 characters.',
+  'srv.name must be 1–200 characters': 'The name must be 1 to 200 characters.',
+  'srv.a bot token looks like 123456789:AA… (from @BotFather)': 'A bot token looks like 123456789:AA… (from @BotFather).',
 };
