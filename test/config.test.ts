@@ -21,6 +21,8 @@ describe('loadConfig', () => {
       smsRuApiRoot: 'https://sms.ru',
       smscApiRoot: 'https://smsc.ru',
       backupDir: path.resolve('data', 'backups'),
+      posterFont: null,
+      operatorPassword: null,
     });
   });
 

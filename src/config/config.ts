@@ -28,6 +28,10 @@ export interface Config {
   smscApiRoot: string;
   /** Where backups go (absolute): KOPILKA_BACKUP_DIR, default <dataDir>/backups. */
   backupDir: string;
+  /** A TrueType font for the printed poster (default: the packaged DejaVu Sans Bold). */
+  posterFont: string | null;
+  /** `kopilka operator create`: the operator's password when not given as --password (else one is made). */
+  operatorPassword: string | null;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +80,8 @@ const SETTINGS = {
   smsRuApiRoot: { env: 'SMSRU_API_ROOT', flag: undefined, schema: z.preprocess(emptyToUndefined, httpUrl.default('https://sms.ru')) },
   smscApiRoot: { env: 'SMSC_API_ROOT', flag: undefined, schema: z.preprocess(emptyToUndefined, httpUrl.default('https://smsc.ru')) },
   backupDir: { env: 'KOPILKA_BACKUP_DIR', flag: undefined, schema: optional(z.string()) },
+  posterFont: { env: 'KOPILKA_POSTER_FONT', flag: undefined, schema: optional(z.string()) },
+  operatorPassword: { env: 'KOPILKA_OPERATOR_PASSWORD', flag: undefined, schema: optional(z.string().min(12, 'expected at least 12 characters')) },
   logLevel: {
     env: 'LOG_LEVEL',
     flag: '--debug',
@@ -128,6 +134,8 @@ function readAll(env: NodeJS.ProcessEnv, overrides: ConfigOverrides): Config {
     smsRuApiRoot: read('smsRuApiRoot', env, overrides).replace(/\/+$/, ''),
     smscApiRoot: read('smscApiRoot', env, overrides).replace(/\/+$/, ''),
     backupDir: path.resolve(read('backupDir', env, overrides) ?? path.join(dataDir, 'backups')),
+    posterFont: read('posterFont', env, overrides) ?? null,
+    operatorPassword: read('operatorPassword', env, overrides) ?? null,
   };
 }
 

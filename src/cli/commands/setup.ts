@@ -24,8 +24,8 @@ export async function setupLinkCommand(config: Config, log: Logger, flags: { jso
 
 export async function operatorCreateCommand(config: Config, log: Logger, flags: { email: string; password?: string; json?: boolean }): Promise<void> {
   // No password given: a strong one is made and shown once (sign in with it at /api/operator/session).
-  const generated = flags.password === undefined && process.env.KOPILKA_OPERATOR_PASSWORD === undefined;
-  const password = flags.password ?? process.env.KOPILKA_OPERATOR_PASSWORD ?? randomBytes(18).toString('base64url');
+  const generated = flags.password === undefined && config.operatorPassword === null;
+  const password = flags.password ?? config.operatorPassword ?? randomBytes(18).toString('base64url');
   const operator = await withApp(config, log, ({ deps }) => createOperator(deps, { email: flags.email, password }));
   if (flags.json) return void console.log(JSON.stringify({ ...operator, ...(generated ? { password } : {}) }));
   console.log(`Created the platform operator ${operator.email} (id ${operator.id})`);

@@ -15,6 +15,7 @@ import { createTestClocks, expiryJob } from '../../jobs/testClock.js';
 import { startWebhookWorker } from '../../jobs/webhooks.js';
 import { testClockStore } from '../../store/testClocks.js';
 import { openApp } from '../compose.js';
+import { usePosterFont } from '../../http/poster/drawing.js';
 import { startNotifications, type Notifications } from '../notifications.js';
 import { configuredSenders } from '../../notify/channels/configured.js';
 import { DEFAULT_PROVIDER_ENDPOINTS } from '../../notify/channels/endpoints.js';
@@ -31,6 +32,7 @@ const CASHIER_APP_DIST = path.resolve(import.meta.dirname, '../../../web/cashier
 const ADMIN_APP_DIST = path.resolve(import.meta.dirname, '../../../web/admin/dist');
 
 export async function startCommand(config: Config, log: Logger): Promise<void> {
+  usePosterFont(config.posterFont);
   const app = await openApp(config, log, 'server');
   for (const name of app.applied) log.info(`applied migration ${name}`);
   const expiry = startScheduler({

@@ -23,9 +23,16 @@ export function hexColor(hex: string, fallback: Rgb): Rgb {
 /** Relative luminance 0 (black) – 1 (white). */
 export const luminance = ([r, g, b]: Rgb) => (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
 
+let configuredFont: string | null = null;
+/** The font file set in the configuration (KOPILKA_POSTER_FONT), tried first; the composition root sets it. */
+export function usePosterFont(file: string | null): void {
+  configuredFont = file;
+  loaded = undefined;
+}
+
 function fontCandidates(): string[] {
   const list: string[] = [];
-  if (process.env.KOPILKA_POSTER_FONT) list.push(process.env.KOPILKA_POSTER_FONT);
+  if (configuredFont) list.push(configuredFont);
   try {
     const pkg = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json');
     list.push(path.join(path.dirname(pkg), 'ttf', 'DejaVuSans-Bold.ttf'));
