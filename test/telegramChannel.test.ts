@@ -237,7 +237,7 @@ describe('Telegram channel under Telegram\'s flood control', () => {
     expect(peakPerSecond(times)).toBeLessThanOrEqual(LIMIT);
   });
 
-  it('a bot that keeps hitting 429 slows its own rate down, by 1 % a time and never below half', async () => {
+  it('a bot that hits 429 slows its own rate down by 1 %, once for a burst of them', async () => {
     await new Promise((r) => setTimeout(r, 1100));
     const token = `${FLOOD_TOKEN.split(':')[0]}:${FLOOD_TOKEN.split(':')[1]}`;
     const limits = telegramLimitsFor(token, { perBotPerSecond: LIMIT * 5, perChatPerSecond: 1000 });
@@ -248,8 +248,8 @@ describe('Telegram channel under Telegram\'s flood control', () => {
     expect(await deliverAll((m) => sender.send(m), msgs)).toEqual([]);
     const refused = limited.sendStats(FLOOD_TOKEN).tooManyRequests - refusedBefore;
     expect(refused).toBeGreaterThan(0);
-    expect(limits.bot.perSecond).toBeCloseTo(LIMIT * 5 * 0.99 ** refused, 6);
-    expect(limits.bot.perSecond).toBeGreaterThanOrEqual(LIMIT * 5 * 0.5);
+    // The 429s of one flood come within a second or two: one step down (two if they straddle the 2 s guard).
+    expect([LIMIT * 5 * 0.99, LIMIT * 5 * 0.99 * 0.99].map((r) => Math.round(r * 1000))).toContain(Math.round(limits.bot.perSecond * 1000));
   });
 
   it('one chat gets at most one message a second; other chats are not held up by it', async () => {

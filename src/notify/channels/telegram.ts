@@ -16,25 +16,32 @@ export interface TelegramLimits {
   chat: RateLimiter;
   /** The rates asked for; the bot's limiter runs slower than its nominal rate for a while after a 429. */
   nominal: { perBot: number; perChat: number };
-  /** Called on every 429 and every accepted message: backs off 1 % per 429, creeps back 1 % per 10 s without one. */
+  /** Called on every 429 and every accepted message (see adaptiveRate). */
   adapt: { limited(): void; accepted(): void };
 }
 
-/** Telegram's limits are not exact: a bot that keeps hitting 429 slows itself down a little, and later speeds up. */
+/**
+ * Telegram's limits are not exact: a bot that keeps hitting 429 slows itself down a little (1 %, at most once per
+ * 2 s — one flood answers many requests at once), and after 20 s without one creeps back (0.5 % per 5 s).
+ */
 function adaptiveRate(limiter: RateLimiter, nominal: number, now: () => number = Date.now): TelegramLimits['adapt'] {
-  let lastLimited = 0;
-  let lastRaised = 0;
+  let lastLimited = -Infinity;
+  let lastLowered = -Infinity;
+  let lastRaised = -Infinity;
   return {
     limited() {
-      lastLimited = now();
+      const t = now();
+      lastLimited = t;
+      if (t - lastLowered < 2_000) return;
+      lastLowered = t;
       limiter.setRate(Math.max(nominal * 0.5, limiter.perSecond * 0.99));
     },
     accepted() {
       if (limiter.perSecond >= nominal) return;
       const t = now();
-      if (t - lastLimited < 30_000 || t - lastRaised < 10_000) return;
+      if (t - lastLimited < 20_000 || t - lastRaised < 5_000) return;
       lastRaised = t;
-      limiter.setRate(Math.min(nominal, limiter.perSecond * 1.01));
+      limiter.setRate(Math.min(nominal, limiter.perSecond * 1.005));
     },
   };
 }
