@@ -54,7 +54,7 @@ export interface ApiOptions {
   telegram?: TelegramGateway | null;
   /** The cashier screen's address for invitation links; default /cashier/. */
   cashierBase?: string;
-  /** Backups on demand (POST /backups …); without it those answer 503 backups_unavailable. */
+  /** Backups on demand (POST /backups …); without it those answer 404 backups_unavailable. */
   backups?: BackupDeps | null;
 }
 

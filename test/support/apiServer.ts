@@ -51,7 +51,7 @@ export interface ApiExtras {
   vk?: HttpDeps['vk'];
   /** The Telegram check (getMe) for the set-up wizard and PUT /bots/{role}. */
   setup?: HttpDeps['setup'];
-  /** Backups for /api/v1/backups (without: 503 backups_unavailable). */
+  /** Backups for /api/v1/backups (without: 404 backups_unavailable). */
   backups?: NonNullable<HttpDeps['api']>['backups'];
 }
 
