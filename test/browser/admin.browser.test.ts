@@ -2,22 +2,21 @@
 // and a member, broadcasts, data and the audit log, opens the settings, changes the points name and sees the rules
 // preview follow; a manager signs in and cannot reach the settings (no menu item; the address says "no access").
 // Screenshots of each main screen go to test-results/screenshots/admin-*.png for review.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useApi } from '../support/apiServer.js';
-import { chromiumPath } from '../support/chromium.js';
+import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { aStaff, STAFF_PASSWORD } from '../support/staff.js';
 
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

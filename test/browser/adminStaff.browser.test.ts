@@ -3,18 +3,18 @@
 // webhook, connects the staff bot by its token (checked on the Bot API stand-in) and then gets a t.me invitation
 // too; the tabs work from the keyboard; a manager (English, phone width) has no staff item and no access. Screenshots:
 // test-results/screenshots/admin-staff*.png.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addLocation } from '../../src/app/addLocation.js';
 import { telegramGateway } from '../../src/bots/telegramGateway.js';
 import { useApi } from '../support/apiServer.js';
-import { chromiumPath } from '../support/chromium.js';
+import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
 import { aStaff, STAFF_PASSWORD } from '../support/staff.js';
 import { startTelegramApi, type TelegramApi } from '../support/telegramApi.js';
 
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+const SHOTS = SCREENSHOTS;
 let tg: TelegramApi | undefined;
 const h = useApi({
   cardApp: true,
@@ -26,8 +26,7 @@ const h = useApi({
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -2,11 +2,11 @@
 // link, read the QR code from a screenshot, pay with it through the purchase API, see the lapsed token refused; open
 // it as a Telegram Mini App (initData + theme in the URL hash) in light and dark; sign in by a code in a plain mobile
 // browser. Screenshots are saved to test-results/screenshots for review.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBot } from '../../src/app/bots.js';
 import { issueSignInToken } from '../../src/app/cardSessions.js';
@@ -14,21 +14,20 @@ import { joinFromTelegram } from '../../src/app/joinFromTelegram.js';
 import { signInitData } from '../../src/app/telegramInitData.js';
 import { telegramGateway } from '../../src/bots/telegramGateway.js';
 import { useApi } from '../support/apiServer.js';
-import { chromiumPath } from '../support/chromium.js';
+import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { useTelegramApi } from '../support/useTelegramApi.js';
 
 // jsqr is CommonJS with an ES-style default export: Node hands us the function, TypeScript the namespace.
 const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as typeof jsQRModule.default;
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
 let browser: Browser;
 const tg = useTelegramApi();
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   // Never a downloaded browser: the system's Chromium (apt-get install -y chromium), headless, as root.
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

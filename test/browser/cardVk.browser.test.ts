@@ -1,23 +1,22 @@
 // The card app's profile in a real browser (headless Chromium) for a business with a VK community: a "Connect VK"
 // link to the community's dialog carrying a one-time ref, and once the member's VK account is linked, a note that
 // VK is connected instead. Screenshots go to test-results/screenshots.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueSignInToken } from '../../src/app/cardSessions.js';
 import { setNotificationChannel } from '../../src/app/notificationChannels.js';
 import { useApi } from '../support/apiServer.js';
-import { chromiumPath } from '../support/chromium.js';
+import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

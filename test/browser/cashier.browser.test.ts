@@ -1,24 +1,23 @@
 // The cashier screen in headless Chromium: accept an invitation, find the customer by a photo of their card's QR
 // (the camera replaced by the file input), accrue for a purchase with a double tap that accrues once, see the
 // receipt and the balance; then pay with points by the code sent to the customer. Screenshots for review.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueQrToken } from '../../src/app/qrTokens.js';
 import { inviteStaff } from '../../src/app/staff.js';
 import { useApi } from '../support/apiServer.js';
-import { chromiumPath } from '../support/chromium.js';
+import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { writeQrPng } from '../support/qrPng.js';
 
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -2,7 +2,7 @@
 // name and the button (its staff bot is connected), opens t.me/<bot>?start=login_<code>, and signs in once the staff
 // bot approves the code (approveTelegramLogin, what /start login_<code> does) — through network errors while it waits.
 // A Telegram account that is not staff approves nothing: the page keeps waiting, then the login expires.
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBot } from '../../src/app/bots.js';
 import { inviteStaff } from '../../src/app/staff.js';
@@ -10,7 +10,7 @@ import { acceptInviteFromTelegram } from '../../src/app/staffSessions.js';
 import { approveTelegramLogin } from '../../src/app/staffTelegramLogin.js';
 import { telegramGateway } from '../../src/bots/telegramGateway.js';
 import { useApi } from '../support/apiServer.js';
-import { chromiumPath } from '../support/chromium.js';
+import { launchChromium } from '../support/chromium.js';
 import { useTelegramApi } from '../support/useTelegramApi.js';
 
 const h = useApi({ cardApp: true });
@@ -18,7 +18,7 @@ const tg = useTelegramApi();
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,24 +1,23 @@
 // The admin panel's inbox in headless Chromium: members' messages (as the customer bot stores them) appear with their
 // unread counts, a manager opens one conversation (it is marked read) and answers; the answer is stored, signed by
 // the manager and scheduled for delivery. The /api/v1/chats routes refuse an API key. Screenshots: admin-inbox-*.png.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveMemberMessage } from '../../src/app/chat.js';
 import type { KopilkaError } from '../../src/client/index.js';
 import { useApi } from '../support/apiServer.js';
-import { chromiumPath } from '../support/chromium.js';
+import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { aStaff, STAFF_PASSWORD } from '../support/staff.js';
 
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -2,22 +2,21 @@
 // it, the wizard filled step by step (a bad bot token checked, a bad e-mail refused by the server and shown next to
 // its field), the final screen's cashier link opens a working cashier screen, and the dashboard opens signed in.
 // Screenshots go to test-results/screenshots/admin-setup-*.png for review.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFreshInstall, issueSetupToken } from '../../src/app/setup.js';
 import { useApi } from '../support/apiServer.js';
-import { chromiumPath } from '../support/chromium.js';
+import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
 
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
