@@ -4,6 +4,7 @@ import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { DashboardData, DashboardSeriesPoint, MemberListQuery, PointFlows, ReportRepository } from '../../core/index.js';
 import type { AuditLogTable, Database, MembersTable, PurchaseItemsTable, PurchaseRefundsTable, PurchasesTable } from '../schema.js';
 import { toLot, toMember, toPurchase, toRefund } from './rows.js';
+import { toAudit } from './staff.js';
 
 const DAY_MS = 86_400_000;
 
@@ -269,20 +270,7 @@ export function reportRepository(db: Kysely<Database>): ReportRepository {
       if (q.from !== undefined) query = query.where('at', '>=', q.from);
       if (q.to !== undefined) query = query.where('at', '<', q.to);
       const rows = (await query.orderBy('id', 'desc').limit(q.limit).execute()) as Selectable<AuditLogTable>[];
-      return rows.map((r) => ({
-        id: r.id,
-        businessId: r.business_id,
-        at: r.at,
-        staffId: r.staff_id,
-        staffRole: r.staff_role,
-        action: r.action,
-        memberId: r.member_id,
-        points: r.points,
-        issuedPoints: r.issued_points,
-        amount: r.amount,
-        channel: r.channel,
-        details: (r.details ?? {}) as Record<string, unknown>,
-      }));
+      return rows.map(toAudit);
     },
   };
 }

@@ -17,7 +17,7 @@ const toStaff = (r: Selectable<StaffTable>): StaffMember => ({
   createdAt: r.created_at,
 });
 
-const toAudit = (r: Selectable<AuditLogTable>): AuditEntry & { id: number } => ({
+export const toAudit = (r: Selectable<AuditLogTable>): AuditEntry & { id: number } => ({
   id: r.id,
   businessId: r.business_id,
   at: r.at,
