@@ -3,22 +3,9 @@
 //   /cashier/?b=<business>#invite=<token>                      accepting an invitation (name, e-mail, password)
 //   /cashier/?b=<business>&bot=<bot>#tgWebAppData=…&tgWebAppThemeParams=…&tgWebAppVersion=…&tgWebAppPlatform=…
 //                                                              the staff bot's Telegram Mini App
-import { isColor } from '../../shared/color.js';
+import { idParam, parseHash, telegramLaunchOf, type TelegramLaunch } from '../../shared/telegramLaunch.js';
 
-export interface TelegramUser {
-  id: number | null;
-  languageCode: string | null;
-}
-
-export interface TelegramLaunch {
-  /** The signed initData string exactly as Telegram gave it (the server checks its hash). */
-  initData: string;
-  /** Only colour values (#rgb / #rrggbb / #rrggbbaa), keyed as Telegram names them: bg_color, text_color, … */
-  themeParams: Record<string, string>;
-  version: string | null;
-  platform: string | null;
-  user: TelegramUser | null;
-}
+export { isColor, parseHash, parseInitDataUser, parseThemeParams, pickLanguage, themeVariable, type TelegramLaunch, type TelegramUser } from '../../shared/telegramLaunch.js';
 
 export interface Launch {
   businessId: string | null;
@@ -27,56 +14,7 @@ export interface Launch {
   telegram: TelegramLaunch | null;
 }
 
-const ID = /^[A-Za-z0-9_-]{1,100}$/;
 const TOKEN = /^[A-Za-z0-9_.~-]{1,500}$/;
-
-
-/** Splits a location hash into its page path and parameters, the way Telegram's own web-app script does. */
-export function parseHash(hash: string): { path: string; params: URLSearchParams } {
-  let h = hash.replace(/^#/, '');
-  let path = '';
-  const q = h.indexOf('?');
-  if (q >= 0) {
-    path = h.slice(0, q);
-    h = h.slice(q + 1);
-  } else if (!h.includes('=')) {
-    path = h;
-    h = '';
-  }
-  return { path, params: new URLSearchParams(h) };
-}
-
-/** Telegram's tgWebAppThemeParams: a JSON object of colours; anything else in it is dropped. */
-export function parseThemeParams(json: string | null | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!json) return out;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return out;
-  }
-  if (!value || typeof value !== 'object') return out;
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (/^[a-z_]{1,40}$/.test(key) && isColor(v)) out[key] = v;
-  }
-  return out;
-}
-
-/** The `user` field of initData (a JSON object): who is signing in and in which language. */
-export function parseInitDataUser(initData: string): TelegramUser | null {
-  const raw = new URLSearchParams(initData).get('user');
-  if (!raw) return null;
-  try {
-    const u = JSON.parse(raw) as { id?: unknown; language_code?: unknown };
-    return {
-      id: typeof u.id === 'number' ? u.id : null,
-      languageCode: typeof u.language_code === 'string' ? u.language_code : null,
-    };
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Reads the launch from location.search and location.hash. `webAppInitData` is window.Telegram.WebApp.initData when
@@ -85,35 +23,13 @@ export function parseInitDataUser(initData: string): TelegramUser | null {
 export function parseLaunch(search: string, hash: string, webAppInitData?: string | null): Launch {
   const query = new URLSearchParams(search);
   const { params } = parseHash(hash);
-  const initData = webAppInitData || params.get('tgWebAppData') || '';
-  const telegram: TelegramLaunch | null = initData
-    ? {
-        initData,
-        themeParams: parseThemeParams(params.get('tgWebAppThemeParams')),
-        version: params.get('tgWebAppVersion'),
-        platform: params.get('tgWebAppPlatform'),
-        user: parseInitDataUser(initData),
-      }
-    : null;
-  const id = (v: string | null) => (v && ID.test(v) ? v : null);
   const invite = params.get('invite');
   return {
-    businessId: id(query.get('b')),
-    botId: id(query.get('bot')),
+    businessId: idParam(query.get('b')),
+    botId: idParam(query.get('bot')),
     inviteToken: invite && TOKEN.test(invite) ? invite : null,
-    telegram,
+    telegram: telegramLaunchOf(params, webAppInitData),
   };
-}
-
-/** Which texts to show: Telegram's language for its user when known, else the browser's. Russian by default. */
-export function pickLanguage(telegramLanguage: string | null | undefined, navigatorLanguage: string | null | undefined): 'ru' | 'en' {
-  const lang = (telegramLanguage || navigatorLanguage || '').toLowerCase();
-  return lang.startsWith('en') ? 'en' : 'ru';
-}
-
-/** Telegram's theme key → the CSS custom property Telegram's own script would set (bg_color → --tg-theme-bg-color). */
-export function themeVariable(key: string): string {
-  return `--tg-theme-${key.replace(/_/g, '-')}`;
 }
 
 /** "6.10" ≥ "6.4": Telegram's versions compare part by part, as numbers. */
@@ -133,5 +49,3 @@ export function telegramCanScan(tg: Pick<TelegramLaunch, 'version' | 'platform'>
   if (!tg || !versionAtLeast(tg.version, '6.4')) return false;
   return /^(android|android_x|ios)$/.test(tg.platform ?? '');
 }
-
-export { isColor };
