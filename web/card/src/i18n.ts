@@ -1,31 +1,11 @@
-// The texts in use: Russian by default, English for English-speaking phones and Telegram users.
-import { capitalize, fill } from './format.js';
+// The card app's texts: Russian by default, English for English-speaking phones and Telegram users.
+import { createTexts } from '../../shared/texts.js';
 import { en } from './locales/en.js';
 import { ru, type Messages } from './locales/ru.js';
 
 export type MessageKey = keyof Messages;
 
-let messages: Messages = ru;
-let lang: 'ru' | 'en' = 'ru';
-let pointsName = 'баллы';
-
-export function setLanguage(next: 'ru' | 'en'): void {
-  lang = next;
-  messages = next === 'en' ? en : ru;
-  pointsName = next === 'en' ? 'points' : 'баллы';
-  document.documentElement.lang = next;
-}
-
-/** The business's own word for points, used in every text that names them. */
-export function setPointsName(name: string | null | undefined): void {
-  if (name && name.trim()) pointsName = name.trim();
-}
-
+const texts = createTexts<Messages>(ru, en);
+export const { setLanguage, setPointsName, t } = texts;
 /** BCP 47 tag for Intl. */
-export function locale(): string {
-  return lang;
-}
-
-export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return fill(messages[key], { pointsName, PointsName: capitalize(pointsName), ...vars });
-}
+export const locale = (): string => texts.language();
