@@ -15,7 +15,7 @@ import { receiptPage } from './pages/receipt.js';
 import { signInPage } from './pages/signin.js';
 import { loadingPage, messagePage } from './pages/status.js';
 import { clearSession, loadInvite, loadSession, loadTelegramLaunch, saveInvite, saveSession, saveTelegramLaunch } from './storage.js';
-import { startTelegram, webAppInitData } from './telegram.js';
+import { startTelegram, webAppInitData } from '../../shared/telegram.js';
 
 const ROLE_NAMES: Record<StaffMe['staff']['role'], MessageKey> = { owner: 'roleOwner', admin: 'roleAdmin', manager: 'roleManager', cashier: 'roleCashier' };
 

@@ -9,7 +9,7 @@ import { telegramCanScan } from '../launch.js';
 import { detectLookup, type LookupProblem } from '../lookup.js';
 import { decodeImageFile } from '../qrDecode.js';
 import { scanWithCamera } from '../scanner.js';
-import { scanWithTelegram } from '../telegram.js';
+import { scanWithTelegram } from '../../../shared/telegram.js';
 import { problemBlock } from './status.js';
 
 const QR_ICON = 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2v2h-2zM18 14h2v2h-2zM14 18h2v2h-2zM18 18h2v2h-2zM16 16h2v2h-2z';

@@ -1,10 +1,10 @@
-// Talking to Telegram when the cashier screen runs in the staff bot's Mini App, without Telegram's telegram-web-app.js
-// (no internet, and size): events go out through TelegramWebviewProxy (mobile and desktop apps) or postMessage to the
-// parent frame (Telegram Web); events come back through window.Telegram.WebView.receiveEvent or a message from the
-// parent. Used for the theme and for Telegram's own QR scanner. Every call is guarded: outside Telegram nothing
-// happens and nothing throws. (After web/card/src/telegram.ts.)
-import { isDark } from '../../shared/color.js';
-import { isColor, parseThemeParams, themeVariable } from './launch.js';
+// Talking to Telegram when an app (the card, the cashier screen) runs as a Mini App, without Telegram's
+// telegram-web-app.js (no internet, and size): events go out through TelegramWebviewProxy (mobile and desktop apps)
+// or postMessage to the parent frame (Telegram Web); events come back through window.Telegram.WebView.receiveEvent or
+// a message from the parent. Used for the theme and for Telegram's own QR scanner. Every call is guarded: outside
+// Telegram nothing happens and nothing throws.
+import { isDark } from './color.js';
+import { isColor, parseThemeParams, themeVariable } from './telegramLaunch.js';
 
 type Listener = (eventData: unknown) => void;
 
@@ -117,11 +117,13 @@ export function applyTelegramTheme(params: Record<string, string>): void {
 }
 
 /** Tells Telegram the page is ready, asks for the full height, and follows later theme changes. */
-export function startTelegram(initialTheme: Record<string, string>): void {
+export function startTelegram(initialTheme: Record<string, string>, onTheme?: (params: Record<string, string>) => void): void {
   applyTelegramTheme(initialTheme);
   onTelegramEvent('theme_changed', (data) => {
     if (!data || typeof data !== 'object') return;
-    applyTelegramTheme(parseThemeParams(JSON.stringify((data as { theme_params?: unknown }).theme_params ?? null)));
+    const params = parseThemeParams(JSON.stringify((data as { theme_params?: unknown }).theme_params ?? null));
+    applyTelegramTheme(params);
+    onTheme?.(params);
   });
   postEvent('web_app_ready');
   postEvent('web_app_expand');
