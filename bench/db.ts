@@ -1,6 +1,6 @@
 // A fresh, migrated database per benchmark (so nothing else on the server is touched), and bulk member seeding.
 import { randomBytes, randomInt } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { createBusiness } from '../src/app/createBusiness.js';
 import { makeDeps } from '../src/cli/makeDeps.js';
@@ -83,4 +83,39 @@ export async function seedMembers(db: Kysely<Database>, businessId: string, coun
   }
   await sql`analyze members`.execute(db);
   return ids;
+}
+
+/**
+ * Open lots for every member of the business, `lotsPerMember` each (1–500 points), earned at `earnedAt` and
+ * expiring at `expiresAt` (an SQL expression, evaluated per lot), with their ledger transactions and postings.
+ * Unlogged scratch tables draw the ids once for all three inserts. Returns how many lots and points.
+ */
+export async function seedOpenLots(
+  db: Kysely<Database>,
+  businessId: string,
+  o: { lotsPerMember: number; earnedAt: Date; expiresAt: RawBuilder<unknown>; reason: string },
+): Promise<{ lots: number; points: number }> {
+  await sql`create unlogged table seed_members as select id as member_id, gen_random_uuid() as tx_id from members where business_id = ${businessId}`.execute(db);
+  await sql`
+    create unlogged table seed_lots as
+    select s.member_id, s.tx_id, gen_random_uuid() as lot_id, (1 + floor(random() * 500))::bigint as amount, ${o.expiresAt} as expires_at
+      from seed_members s cross join generate_series(1, ${o.lotsPerMember})
+  `.execute(db);
+  await sql`
+    insert into ledger_transactions (business_id, id, member_id, type, points, balance_after, reason, actor_type, actor_id, meta, created_at)
+    select ${businessId}, tx_id, member_id, 'earn', sum(amount), sum(amount), ${o.reason}, 'system', 'bench', '{}', ${o.earnedAt}
+      from seed_lots group by tx_id, member_id
+  `.execute(db);
+  await sql`
+    insert into lots (business_id, id, member_id, transaction_id, purchase_id, amount, remaining, activates_at, expires_at, created_at)
+    select ${businessId}, lot_id, member_id, tx_id, null, amount, amount, ${o.earnedAt}, expires_at, ${o.earnedAt} from seed_lots
+  `.execute(db);
+  await sql`
+    insert into postings (business_id, transaction_id, member_id, lot_id, source, destination, amount)
+    select ${businessId}, tx_id, member_id, lot_id, 'issued', 'member', amount from seed_lots
+  `.execute(db);
+  const seeded = await sql<{ lots: number; points: string | null }>`select count(*)::int as lots, sum(amount)::bigint as points from seed_lots`.execute(db);
+  await sql`drop table seed_lots, seed_members`.execute(db);
+  const row = seeded.rows[0]!;
+  return { lots: row.lots, points: Number(row.points ?? 0) };
 }

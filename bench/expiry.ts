@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { ExpiryRun } from '../src/app/expirePoints.js';
 import type { Database } from '../src/store/schema.js';
-import { freshDatabase, seedBusiness, seedMembers } from './db.js';
+import { freshDatabase, seedBusiness, seedMembers, seedOpenLots } from './db.js';
 import { cpuMeter } from './machine.js';
 
 export interface ExpiryOptions {
@@ -57,31 +57,14 @@ export async function seedDueLots(db: Kysely<Database>, o: ExpiryOptions, now: D
   const earnedAt = new Date(now.getTime() - 210 * 86_400_000);
   const businessId = await seedBusiness(db);
   await seedMembers(db, businessId, o.members);
-  // Unlogged scratch tables, so the ids are drawn once and shared by all three inserts.
-  await sql`create unlogged table seed_members as select id as member_id, gen_random_uuid() as tx_id from members`.execute(db);
-  await sql`
-    create unlogged table seed_lots as
-    select s.member_id, s.tx_id, gen_random_uuid() as lot_id, (1 + floor(random() * 500))::bigint as amount,
-           ${now}::timestamptz - interval '1 minute' - random() * interval '30 days' as expires_at
-      from seed_members s cross join generate_series(1, ${o.lotsPerMember})
-  `.execute(db);
-  await sql`
-    insert into ledger_transactions (business_id, id, member_id, type, points, balance_after, reason, actor_type, actor_id, meta, created_at)
-    select ${businessId}, tx_id, member_id, 'earn', sum(amount), sum(amount), 'Seeded for the expiry benchmark', 'system', 'bench', '{}', ${earnedAt}
-      from seed_lots group by tx_id, member_id
-  `.execute(db);
-  await sql`
-    insert into lots (business_id, id, member_id, transaction_id, purchase_id, amount, remaining, activates_at, expires_at, created_at)
-    select ${businessId}, lot_id, member_id, tx_id, null, amount, amount, ${earnedAt}, expires_at, ${earnedAt} from seed_lots
-  `.execute(db);
-  await sql`
-    insert into postings (business_id, transaction_id, member_id, lot_id, source, destination, amount)
-    select ${businessId}, tx_id, member_id, lot_id, 'issued', 'member', amount from seed_lots
-  `.execute(db);
-  const seeded = await sql<{ lots: number; points: number }>`select count(*)::int as lots, sum(amount)::bigint as points from seed_lots`.execute(db);
-  await sql`drop table seed_lots, seed_members`.execute(db);
+  const seeded = await seedOpenLots(db, businessId, {
+    lotsPerMember: o.lotsPerMember,
+    earnedAt,
+    expiresAt: sql`${now}::timestamptz - interval '1 minute' - random() * interval '30 days'`,
+    reason: 'Seeded for the expiry benchmark',
+  });
   await sql`vacuum analyze members, ledger_transactions, lots, postings`.execute(db);
-  return seeded.rows[0]!;
+  return seeded;
 }
 
 export async function expiryWorkload(url: string, o: ExpiryOptions, log: (line: string) => void): Promise<ExpiryResult> {

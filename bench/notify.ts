@@ -15,7 +15,7 @@ import { channelDirectory } from '../src/notify/channelDirectory.js';
 import { DEFAULT_PROVIDER_ENDPOINTS } from '../src/notify/channels/endpoints.js';
 import type { Database } from '../src/store/schema.js';
 import { startTelegramApi } from '../test/support/telegramApi.js';
-import { freshDatabase, seedBusiness, seedMembers } from './db.js';
+import { freshDatabase, seedBusiness, seedMembers, seedOpenLots } from './db.js';
 import { cpuMeter } from './machine.js';
 
 export interface NotifyOptions {
@@ -232,29 +232,12 @@ async function broadcastWorkload(url: string, o: NotifyOptions, log: (line: stri
 async function seedSoonLots(db: Kysely<Database>, businessId: string, o: NotifyOptions, now: Date, horizonDays: number): Promise<number> {
   await seedMembers(db, businessId, o.reminderMembers);
   const earnedAt = new Date(now.getTime() - 30 * 86_400_000);
-  await sql`create unlogged table seed_members as select id as member_id, gen_random_uuid() as tx_id from members`.execute(db);
-  await sql`
-    create unlogged table seed_lots as
-    select s.member_id, s.tx_id, gen_random_uuid() as lot_id, (1 + floor(random() * 500))::bigint as amount,
-           ${now}::timestamptz + interval '1 hour' + random() * (${horizonDays} * interval '1 day') as expires_at
-      from seed_members s cross join generate_series(1, ${o.lotsPerMember})
-  `.execute(db);
-  await sql`
-    insert into ledger_transactions (business_id, id, member_id, type, points, balance_after, reason, actor_type, actor_id, meta, created_at)
-    select ${businessId}, tx_id, member_id, 'earn', sum(amount), sum(amount), 'Seeded for the notifications benchmark', 'system', 'bench', '{}', ${earnedAt}
-      from seed_lots group by tx_id, member_id
-  `.execute(db);
-  await sql`
-    insert into lots (business_id, id, member_id, transaction_id, purchase_id, amount, remaining, activates_at, expires_at, created_at)
-    select ${businessId}, lot_id, member_id, tx_id, null, amount, amount, ${earnedAt}, expires_at, ${earnedAt} from seed_lots
-  `.execute(db);
-  await sql`
-    insert into postings (business_id, transaction_id, member_id, lot_id, source, destination, amount)
-    select ${businessId}, tx_id, member_id, lot_id, 'issued', 'member', amount from seed_lots
-  `.execute(db);
-  const lots = Number((await sql<{ n: string }>`select count(*) as n from seed_lots`.execute(db)).rows[0]!.n);
-  await sql`drop table seed_lots`.execute(db);
-  await sql`drop table seed_members`.execute(db);
+  const { lots } = await seedOpenLots(db, businessId, {
+    lotsPerMember: o.lotsPerMember,
+    earnedAt,
+    expiresAt: sql`${now}::timestamptz + interval '1 hour' + random() * (${horizonDays} * interval '1 day')`,
+    reason: 'Seeded for the notifications benchmark',
+  });
   await sql`analyze`.execute(db);
   return lots;
 }
