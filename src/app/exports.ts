@@ -19,6 +19,7 @@ import {
 import type { AppDeps } from './deps.js';
 import { loadBusiness } from './members.js';
 import { writeXlsx, type ByteSink, type XlsxCell } from './spreadsheet.js';
+import type { OnWorkProgress } from './workProgress.js';
 
 export type { ByteSink } from './spreadsheet.js';
 export type ExportFormat = 'csv' | 'xlsx';
@@ -31,6 +32,8 @@ export interface ExportOptions {
   separator?: CsvSeparator;
   /** The language of the header row and of yes/no. */
   lang?: ExportLang;
+  /** Rows and bytes written so far, of how many rows in all (counted before the first row). */
+  onProgress?: OnWorkProgress;
 }
 
 const MEMBER_HEADERS: Record<ExportLang, string[]> = {
@@ -90,18 +93,39 @@ function formatter(business: Business, o: ExportOptions) {
 }
 
 /** Writes the rows in the chosen format; CSV starts with a BOM so Excel reads it as UTF-8. */
-async function writeTable(sink: ByteSink, o: ExportOptions, business: Business, sheet: string, header: string[], rows: AsyncIterable<Value[]>): Promise<number> {
+async function writeTable(out: ByteSink, o: ExportOptions, business: Business, sheet: string, header: string[], rows: AsyncIterable<Value[]>, total: number | null): Promise<number> {
   const f = formatter(business, o);
+  const progress = o.onProgress;
+  let bytes = 0;
+  let read = 0;
+  const sink: ByteSink = progress
+    ? {
+        async write(chunk) {
+          await out.write(chunk);
+          bytes += chunk.length;
+          progress({ done: read, total: total === null ? null : Math.max(total, read), bytes });
+        },
+      }
+    : out;
+  // Rows as the format takes them, counted (the count is what has been read into the file so far).
+  const counted = async function* () {
+    for await (const r of rows) {
+      read += 1;
+      yield r;
+    }
+  };
   if (o.format === 'xlsx') {
-    return writeXlsx(sink, sheet, header, (async function* () {
-      for await (const r of rows) yield r.map(f.xlsx);
+    const n = await writeXlsx(sink, sheet, header, (async function* () {
+      for await (const r of counted()) yield r.map(f.xlsx);
     })());
+    progress?.({ done: n, total: n, bytes });
+    return n;
   }
   const separator = o.separator ?? ';';
   const encoder = new TextEncoder();
   let buffer = `\ufeff${csvLine(header, separator)}`;
   let count = 0;
-  for await (const r of rows) {
+  for await (const r of counted()) {
     buffer += csvLine(r.map(f.csv), separator);
     count += 1;
     if (buffer.length >= 64 * 1024) {
@@ -110,6 +134,7 @@ async function writeTable(sink: ByteSink, o: ExportOptions, business: Business, 
     }
   }
   await sink.write(encoder.encode(buffer));
+  progress?.({ done: count, total: count, bytes });
   return count;
 }
 
@@ -139,6 +164,8 @@ export async function exportMembers(deps: AppDeps, o: ExportOptions, sink: ByteS
     const local = wallClockIn(business.timezone);
     const [yes, no] = YES_NO[lang];
     const program = business.program;
+    const total = o.onProgress ? await repos.exports.countMembers(business.id) : null;
+    o.onProgress?.({ done: 0, total, bytes: 0 });
     const rows = (async function* (): AsyncIterable<Value[]> {
       for await (const m of repos.exports.members(business.id, now, tierWindowStart(program, now))) {
         yield [
@@ -158,7 +185,7 @@ export async function exportMembers(deps: AppDeps, o: ExportOptions, sink: ByteS
         ];
       }
     })();
-    return { rows: await writeTable(sink, o, business, lang === 'ru' ? 'Клиенты' : 'Members', MEMBER_HEADERS[lang], rows) };
+    return { rows: await writeTable(sink, o, business, lang === 'ru' ? 'Клиенты' : 'Members', MEMBER_HEADERS[lang], rows, total) };
   });
 }
 
@@ -188,11 +215,13 @@ export async function exportTransactions(deps: AppDeps, o: TransactionExportOpti
     const from = o.from === undefined ? new Date(0) : startOfLocalDay(o.from, business.timezone);
     const to = o.to === undefined ? new Date(deps.clock.now().getTime() + 1) : endOfLocalDay(o.to, business.timezone);
     const local = wallClockIn(business.timezone);
+    const total = o.onProgress ? await repos.exports.countTransactions(business.id, from, to) : null;
+    o.onProgress?.({ done: 0, total, bytes: 0 });
     const rows = (async function* (): AsyncIterable<Value[]> {
       for await (const t of repos.exports.transactions(business.id, from, to)) {
         yield [{ dateTime: local(t.createdAt) }, t.cardNumber, t.type, t.points, t.balanceAfter, t.reason, who(t), t.purchaseId];
       }
     })();
-    return { rows: await writeTable(sink, o, business, lang === 'ru' ? 'Операции' : 'Transactions', TRANSACTION_HEADERS[lang], rows) };
+    return { rows: await writeTable(sink, o, business, lang === 'ru' ? 'Операции' : 'Transactions', TRANSACTION_HEADERS[lang], rows, total) };
   });
 }

@@ -31,6 +31,7 @@ import type { AppDeps } from './deps.js';
 import { loadBusiness } from './members.js';
 import { isZip, readXlsx } from './spreadsheet.js';
 import { memberView } from './views.js';
+import type { OnWorkProgress } from './workProgress.js';
 
 export interface ImportInput {
   businessId: string;
@@ -43,6 +44,8 @@ export interface ImportInput {
   /** A phone that is already a member adds the row's points to that member; otherwise such a row is bad. */
   matchExisting?: boolean;
   actor?: Actor;
+  /** Rows checked (a dry run) or imported (a real run) so far, of the file's rows. */
+  onProgress?: OnWorkProgress;
 }
 
 export interface ImportRowOutcome {
@@ -149,12 +152,16 @@ interface Planned extends ImportRow {
 }
 
 /** Adds what only the database knows: phones that are already members, card numbers already taken, blocked members. */
-async function checkAgainstMembers(repos: Repositories, business: Business, rows: ImportRow[], matchExisting: boolean): Promise<Planned[]> {
+async function checkAgainstMembers(repos: Repositories, business: Business, rows: ImportRow[], matchExisting: boolean, onProgress?: OnWorkProgress): Promise<Planned[]> {
   const planned: Planned[] = rows.map((r) => ({ ...r, problems: [...r.problems], memberId: null }));
   const phones = rows.flatMap((r) => (r.phone ? [r.phone] : []));
   const cards = rows.flatMap((r) => (r.card ? [r.card] : []));
   const found = [];
-  for (let i = 0; i < Math.max(phones.length, cards.length); i += 5000) found.push(...(await repos.imports.existing(business.id, phones.slice(i, i + 5000), cards.slice(i, i + 5000))));
+  const chunks = Math.max(phones.length, cards.length);
+  for (let i = 0; i < chunks; i += 5000) {
+    found.push(...(await repos.imports.existing(business.id, phones.slice(i, i + 5000), cards.slice(i, i + 5000))));
+    onProgress?.({ done: Math.min(rows.length, Math.round((rows.length * Math.min(chunks, i + 5000)) / chunks)), total: rows.length });
+  }
   const byPhone = new Map(found.map((m) => [m.phone, m]));
   const byCard = new Map(found.map((m) => [m.cardNumber, m]));
   for (const r of planned) {
@@ -209,6 +216,7 @@ export async function importMembers(deps: AppDeps, input: ImportInput, o: { impo
   const fileName = String(input.fileName ?? '').trim().slice(0, 200) || 'import';
   if (input.content.length > MAX_IMPORT_BYTES) throw new DomainError('import_unreadable', `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it`);
   const { header, rows: raw } = readTable(input.content);
+  input.onProgress?.({ done: 0, total: raw.length });
   const now = deps.clock.now();
   const matchExisting = input.matchExisting === true;
   const actor = input.actor ?? SYSTEM;
@@ -220,7 +228,8 @@ export async function importMembers(deps: AppDeps, input: ImportInput, o: { impo
 
   if (input.dryRun) {
     return deps.uow.run(async (repos) => {
-      const planned = await checkAgainstMembers(repos, business, checked, matchExisting);
+      const planned = await checkAgainstMembers(repos, business, checked, matchExisting, input.onProgress);
+      input.onProgress?.({ done: planned.length, total: planned.length });
       const done = await repos.imports.findDone(business.id, hash);
       return { dryRun: true, fileName, columns: header, totals: totalsOf(planned), rows: planned.map(outcomeOf), alreadyImportedAs: done?.id ?? null };
     });
@@ -228,7 +237,10 @@ export async function importMembers(deps: AppDeps, input: ImportInput, o: { impo
   // Refused with every bad row, the ones only the database knows about too (as the dry run would list them).
   if (checked.some((r) => r.problems.length > 0)) refuse(await deps.uow.run((repos) => checkAgainstMembers(repos, business, checked, matchExisting)));
   const earlier = await deps.uow.run((repos) => repos.imports.findDone(business.id, hash));
-  if (earlier?.result) return { ...(earlier.result as unknown as ImportResult), replayed: true };
+  if (earlier?.result) {
+    input.onProgress?.({ done: checked.length, total: checked.length });
+    return { ...(earlier.result as unknown as ImportResult), replayed: true };
+  }
 
   const importId = deps.newId();
   await deps.uow.run((repos) =>
@@ -243,6 +255,7 @@ export async function importMembers(deps: AppDeps, input: ImportInput, o: { impo
       if (first?.result) {
         const result = { ...(first.result as unknown as ImportResult), replayed: true };
         await repos.imports.finish(business.id, importId, { status: 'failed', rowsDone: 0, result: null, error: `the same file was imported as ${first.id}`, at: now });
+        input.onProgress?.({ done: checked.length, total: checked.length });
         return result;
       }
       const planned = await checkAgainstMembers(repos, business, checked, matchExisting);
@@ -253,6 +266,7 @@ export async function importMembers(deps: AppDeps, input: ImportInput, o: { impo
       for (const r of planned) {
         await importRow(repos, deps, business, r, { importId, reason, actor, now, lotTimes });
         done += 1;
+        input.onProgress?.({ done, total: planned.length });
         // Progress goes through a transaction of its own, so it is seen while this one runs.
         if (done % PROGRESS_EVERY === 0) await deps.uow.run((p) => p.imports.progress(business.id, importId, done));
       }

@@ -47,7 +47,8 @@ export type ImportRequest = Omit<z.input<typeof D.ImportCreate>, 'dryRun'>;
 export type ImportDryRun = z.output<typeof D.DryRunSchema>;
 export type ImportResult = z.output<typeof D.ImportResultSchema>;
 export type Import = z.output<typeof D.ImportSchema>;
-export type ExportQuery = { separator?: ';' | ','; lang?: 'ru' | 'en'; from?: string; to?: string };
+export type WorkProgress = z.output<typeof D.WorkProgressSchema>;
+export type ExportQuery = { separator?: ';' | ','; lang?: 'ru' | 'en'; from?: string; to?: string; progressId?: string };
 
 /** An answer that is not 2xx: the problem document's code, status and details. */
 export class KopilkaError extends Error {
@@ -227,6 +228,10 @@ export function createClient(o: ClientOptions) {
       run: (input: ImportRequest, w?: WriteOptions) => write<ImportResult>('POST', '/imports', { ...input, dryRun: false }, w),
       list: async () => (await get<{ items: Import[] }>('/imports')).items,
       get: (importId: string) => get<Import>(`/imports/${enc(importId)}`),
+    },
+    /** Long work's progress under the progressId the caller sent with it (imports, exports). */
+    progress: {
+      get: (progressId: string) => get<WorkProgress>(`/progress/${enc(progressId)}`),
     },
     testClock: {
       get: () => get<TestClock>('/test-clock'),

@@ -44,6 +44,9 @@ export interface ExportRepository {
   members(businessId: string, now: Date, tierSince: Date | null): AsyncIterable<MemberExportRow>;
   /** The business's ledger transactions with from ≤ created_at < to, oldest first, read a chunk at a time. */
   transactions(businessId: string, from: Date, to: Date): AsyncIterable<TransactionExportRow>;
+  /** How many rows members() and transactions() will give (for progress: "12,345 of 40,000 rows"). */
+  countMembers(businessId: string): Promise<number>;
+  countTransactions(businessId: string, from: Date, to: Date): Promise<number>;
 }
 
 export type ImportStatus = 'running' | 'done' | 'failed';
@@ -81,4 +84,36 @@ export interface ImportRepository {
   /** Progress of a running import (from a transaction of its own, so it is seen while the import runs). */
   progress(businessId: string, id: string, rowsDone: number): Promise<void>;
   finish(businessId: string, id: string, o: { status: 'done' | 'failed'; rowsDone: number; result: Record<string, unknown> | null; error: string | null; at: Date }): Promise<void>;
+}
+
+/** What long work the progress is of; each kind is seen by the staff who may start it. */
+export type WorkKind = 'import' | 'import_dry_run' | 'export_members' | 'export_transactions';
+export type WorkState = 'running' | 'done' | 'failed';
+
+/** The progress of one piece of long work, under an id its client chose. */
+export interface WorkProgressRecord {
+  id: string;
+  businessId: string;
+  kind: WorkKind;
+  state: WorkState;
+  /** Rows done so far. */
+  done: number;
+  /** Rows in all, once known (null until then). */
+  total: number | null;
+  /** Bytes written so far (exports). */
+  bytes: number;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WorkProgressRepository {
+  /** Starts (or, for the same id again, restarts) the record. */
+  start(r: { businessId: string; id: string; kind: WorkKind; total: number | null; at: Date }): Promise<void>;
+  /** Where the work is; never moves a finished record back to running. */
+  update(businessId: string, id: string, p: { done: number; total: number | null; bytes: number; at: Date }): Promise<void>;
+  finish(businessId: string, id: string, p: { state: 'done' | 'failed'; done: number; total: number | null; bytes: number; error: string | null; at: Date }): Promise<void>;
+  get(businessId: string, id: string): Promise<WorkProgressRecord | null>;
+  /** Deletes up to `limit` records last touched before `before`; how many went. */
+  purge(before: Date, limit: number): Promise<number>;
 }

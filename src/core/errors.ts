@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   import_unreadable: 'The file is not a CSV or XLSX table that can be read',
   import_has_errors: 'Some rows of the file cannot be imported; nothing was imported',
   import_not_found: 'No such import',
+  progress_not_found: 'No such piece of work (its progress is kept for a day)',
   backup_not_found: 'No such backup',
   backup_not_kopilka: 'This file is not a Kopilka backup',
   backup_corrupt: 'The backup file is damaged: its checksums do not match',

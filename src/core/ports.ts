@@ -10,7 +10,7 @@ import type { MessageRepository } from './messagePorts.js';
 import type { CampaignJobRepository } from './campaignJobPorts.js';
 import type { NotificationChannelRepository } from './channelPorts.js';
 import type { ReportRepository } from './reportPorts.js';
-import type { ExportRepository, ImportRepository } from './dataPorts.js';
+import type { ExportRepository, ImportRepository, WorkProgressRepository } from './dataPorts.js';
 import type { OperatorRepository, SetupRepository } from './setupPorts.js';
 
 export interface BusinessRepository {
@@ -330,6 +330,7 @@ export interface Repositories {
   reports: ReportRepository;
   exports: ExportRepository;
   imports: ImportRepository;
+  progress: WorkProgressRepository;
   setup: SetupRepository;
   operators: OperatorRepository;
 }

@@ -63,6 +63,7 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   import_unreadable: 422,
   import_has_errors: 422,
   import_not_found: 404,
+  progress_not_found: 404,
   backup_not_found: 404,
   backup_not_kopilka: 422,
   backup_corrupt: 422,

@@ -18,7 +18,7 @@ import { notificationChannelRepository } from './repositories/notificationChanne
 import { messageRepository } from './repositories/messages.js';
 import { campaignJobRepository } from './repositories/campaignJobs.js';
 import { reportRepository } from './repositories/reports.js';
-import { exportRepository, importRepository } from './repositories/dataExchange.js';
+import { exportRepository, importRepository, workProgressRepository } from './repositories/dataExchange.js';
 import { operatorRepository, setupRepository } from './repositories/setup.js';
 
 export function repositories(db: Kysely<Database>): Repositories {
@@ -45,6 +45,7 @@ export function repositories(db: Kysely<Database>): Repositories {
     reports: reportRepository(db),
     exports: exportRepository(db),
     imports: importRepository(db),
+    progress: workProgressRepository(db),
     setup: setupRepository(db),
     operators: operatorRepository(db),
   };

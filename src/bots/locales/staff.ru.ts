@@ -156,6 +156,7 @@ export const staffRu = {
     import_unreadable: 'Файл не удаётся прочитать как таблицу CSV или XLSX.',
     import_has_errors: 'Некоторые строки файла нельзя загрузить; ничего не загружено.',
     import_not_found: 'Такой загрузки нет.',
+    progress_not_found: 'Такой работы нет.',
     backup_not_found: 'Такой резервной копии нет.',
     backup_not_kopilka: 'Этот файл не резервная копия Копилки.',
     backup_corrupt: 'Файл резервной копии повреждён; ничего не восстановлено.',

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expirePoints } from '../../app/expirePoints.js';
 import { IDEMPOTENCY_RETENTION_DAYS, purgeIdempotencyKeys } from '../../app/purgeIdempotencyKeys.js';
+import { purgeWorkProgress } from '../../app/workProgress.js';
 import { baseUrlOf, type Config } from '../../config/config.js';
 import { signInCodeSender } from '../../notify/signInCodeSender.js';
 import { redeemCodeSender, staffAlerts } from '../../notify/staffChannels.js';
@@ -56,6 +57,8 @@ export async function startCommand(config: Config, log: Logger): Promise<void> {
     run: async () => {
       const n = await purgeIdempotencyKeys(app.deps);
       if (n > 0) log.info(`forgot ${n} idempotency keys older than ${IDEMPOTENCY_RETENTION_DAYS} days`);
+      // Progress of imports and exports (GET /progress/{id}) is kept a day.
+      await purgeWorkProgress(app.deps);
     },
   });
   // The business's VK, SMS and e-mail senders for what does not go through the outbox: one-time codes to members

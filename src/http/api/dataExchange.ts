@@ -4,11 +4,13 @@ import { can, type StaffAction } from '../../core/index.js';
 import type { AppDeps } from '../../app/deps.js';
 import { checkPeriod, exportMembers, exportTransactions, type ByteSink, type ExportFormat } from '../../app/exports.js';
 import { getImport, importMembers, listImports } from '../../app/imports.js';
+import { getWorkProgress, trackProgress, type OnWorkProgress } from '../../app/workProgress.js';
+import { isDomainError, type WorkKind } from '../../core/index.js';
 import type { ApiEnv } from '../env.js';
 import { HttpError } from '../errors.js';
 import { issuesOf, route, type AnyRoute, type ApiRouter } from '../route.js';
 import { actorOf } from './common.js';
-import { ExportQuery, ImportCreate, ImportSchema, DryRunSchema, ImportResultSchema, TransactionExportQuery } from './dataSchemas.js';
+import { ExportQuery, ImportCreate, ImportSchema, DryRunSchema, ImportResultSchema, TransactionExportQuery, WorkProgressSchema } from './dataSchemas.js';
 import { z } from 'zod';
 
 const MEDIA: Record<ExportFormat, string> = {
@@ -16,6 +18,8 @@ const MEDIA: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 const EXPORT_PERMISSION: StaffAction = 'report.export';
+/** Who may see the progress of each kind of work: who may start it. */
+const PROGRESS_PERMISSION: Record<WorkKind, StaffAction> = { import: 'points.bulk', import_dry_run: 'points.bulk', export_members: EXPORT_PERMISSION, export_transactions: EXPORT_PERMISSION };
 /** Bytes queued for a slow client before the cursor waits (the rest stays in the database). */
 const QUEUED_BYTES = 256 * 1024;
 
@@ -79,7 +83,10 @@ function parseQuery<T extends z.ZodType>(schema: T, c: Context<ApiEnv>): z.outpu
   return r.data;
 }
 
-type Exporter = (deps: AppDeps, query: z.output<typeof TransactionExportQuery>, businessId: string, format: ExportFormat, sink: ByteSink) => Promise<unknown>;
+type Exporter = (deps: AppDeps, query: z.output<typeof TransactionExportQuery>, businessId: string, format: ExportFormat, sink: ByteSink, onProgress: OnWorkProgress) => Promise<unknown>;
+
+/** Why work failed, in one line for its progress record (our own failures are not described to the client). */
+const failureOf = (e: unknown): string => (isDomainError(e) ? `${e.code}: ${e.message}` : 'the work failed on the server');
 
 function exportRoute(r: ApiRouter, o: { what: 'members' | 'transactions'; format: ExportFormat; summary: string; description: string; query: z.ZodType; run: Exporter }): void {
   const path = `/exports/${o.what}.${o.format}`;
@@ -102,7 +109,18 @@ function exportRoute(r: ApiRouter, o: { what: 'members' | 'transactions'; format
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     };
-    return streamedResponse(headers, (sink) => o.run(deps, query, caller.businessId, o.format, sink), (e) => console.error(`export ${path} failed part-way: ${(e as Error).stack ?? String(e)}`));
+    // The progress record exists before the answer starts, so a poller finds it as soon as the download begins.
+    const progress = await trackProgress(deps, { businessId: caller.businessId, id: query.progressId, kind: o.what === 'members' ? 'export_members' : 'export_transactions' });
+    const work = async (sink: ByteSink) => {
+      try {
+        await o.run(deps, query, caller.businessId, o.format, sink, progress.report);
+      } catch (e) {
+        await progress.finish('failed', e instanceof Error && e.message === 'the client went away' ? 'the download was cancelled' : failureOf(e)).catch(() => {});
+        throw e;
+      }
+      await progress.finish('done');
+    };
+    return streamedResponse(headers, work, (e) => console.error(`export ${path} failed part-way: ${(e as Error).stack ?? String(e)}`));
   });
 }
 
@@ -112,27 +130,38 @@ export function dataRoutes(r: ApiRouter): void {
   for (const format of ['csv', 'xlsx'] as const) {
     exportRoute(r, {
       what: 'members', format, summary: `Members as ${format.toUpperCase()}`, description: membersDescription, query: ExportQuery,
-      run: (deps, q, businessId, f, sink) => exportMembers(deps, { businessId, format: f, separator: q.separator, lang: q.lang }, sink),
+      run: (deps, q, businessId, f, sink, onProgress) => exportMembers(deps, { businessId, format: f, separator: q.separator, lang: q.lang, onProgress }, sink),
     });
     exportRoute(r, {
       what: 'transactions', format, summary: `Points transactions as ${format.toUpperCase()}`, description: transactionsDescription, query: TransactionExportQuery,
-      run: (deps, q, businessId, f, sink) => exportTransactions(deps, { businessId, format: f, separator: q.separator, lang: q.lang, from: q.from, to: q.to }, sink),
+      run: (deps, q, businessId, f, sink, onProgress) => exportTransactions(deps, { businessId, format: f, separator: q.separator, lang: q.lang, from: q.from, to: q.to, onProgress }, sink),
     });
   }
 
   route(r, {
     method: 'post', path: '/imports', operationId: 'importMembers', tag: 'Data', summary: 'Import members with their balances (dry run or real)',
-    description: 'The file (CSV or XLSX, base64) with a column mapping. dryRun: true answers 200 with every row\'s outcome and changes nothing. dryRun: false imports every row in one transaction (201) — or nothing, when any row is bad (422 import_has_errors) — creating members (no welcome bonus or message) and giving each row\'s balance as one lot expiring at the end of expiresOn; the same file with the same mapping and options again answers with the first result (200, replayed: true) and adds nothing. Progress: GET /imports/{importId}.',
+    description: 'The file (CSV or XLSX, base64) with a column mapping. dryRun: true answers 200 with every row\'s outcome and changes nothing. dryRun: false imports every row in one transaction (201) — or nothing, when any row is bad (422 import_has_errors) — creating members (no welcome bonus or message) and giving each row\'s balance as one lot expiring at the end of expiresOn; the same file with the same mapping and options again answers with the first result (200, replayed: true) and adds nothing. Progress: send a progressId (a UUID you choose) and poll GET /progress/{progressId} while the request runs (rows checked or imported of the file\'s rows); GET /imports lists a running import too.',
     body: ImportCreate, idempotent: true, permission: 'points.bulk',
     responses: { 200: { description: 'A dry run\'s report, or the earlier result of this same import', schema: z.union([DryRunSchema, ImportResultSchema]) }, 201: { description: 'Imported', schema: ImportResultSchema } },
     errors: ['import_unreadable', 'import_has_errors', 'member_exists'],
   }, async ({ body, c }) => {
     const { caller, deps } = c.var;
     const content = Buffer.from(body.contentBase64, 'base64');
-    const input = { businessId: caller.businessId, fileName: body.fileName, content, mapping: body.mapping, expiresOn: body.expiresOn, matchExisting: body.matchExisting, actor: actorOf(caller) };
-    if (body.dryRun) return { status: 200, body: await importMembers(deps, { ...input, dryRun: true }) };
-    const result = await importMembers(deps, { ...input, dryRun: false });
-    return { status: result.replayed ? 200 : 201, body: result };
+    const progress = await trackProgress(deps, { businessId: caller.businessId, id: body.progressId, kind: body.dryRun ? 'import_dry_run' : 'import' });
+    const input = { businessId: caller.businessId, fileName: body.fileName, content, mapping: body.mapping, expiresOn: body.expiresOn, matchExisting: body.matchExisting, actor: actorOf(caller), onProgress: progress.report };
+    try {
+      if (body.dryRun) {
+        const report = await importMembers(deps, { ...input, dryRun: true });
+        await progress.finish('done');
+        return { status: 200, body: report };
+      }
+      const result = await importMembers(deps, { ...input, dryRun: false });
+      await progress.finish('done');
+      return { status: result.replayed ? 200 : 201, body: result };
+    } catch (e) {
+      await progress.finish('failed', failureOf(e)).catch(() => {});
+      throw e;
+    }
   });
 
   route(r, {
@@ -147,4 +176,16 @@ export function dataRoutes(r: ApiRouter): void {
     responses: { 200: { description: 'The import', schema: ImportSchema } },
     errors: ['import_not_found'],
   }, async ({ params, c }) => ({ status: 200, body: await getImport(c.var.deps, c.var.caller.businessId, params.importId) }));
+
+  route(r, {
+    method: 'get', path: '/progress/:progressId', operationId: 'getWorkProgress', tag: 'Data', summary: 'The progress of an import, a dry run or an export',
+    description: 'Long work started with a progressId (POST /imports, GET /exports/…?progressId=) writes its progress here at most every half second: rows done of rows in all, bytes written (exports), and running, done or failed. 404 progress_not_found until the work has started, and a day after it last moved. Staff see the progress of work they may start: exports need report.export, imports points.bulk.',
+    params: z.object({ progressId: z.string().max(100) }), permission: EXPORT_PERMISSION,
+    responses: { 200: { description: 'The progress', schema: WorkProgressSchema } },
+    errors: ['progress_not_found'],
+  }, async ({ params, c }) => {
+    const p = await getWorkProgress(c.var.deps, c.var.caller.businessId, params.progressId);
+    requirePermission(c, PROGRESS_PERMISSION[p.kind]);
+    return { status: 200, body: p };
+  });
 }

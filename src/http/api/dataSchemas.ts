@@ -1,13 +1,17 @@
 // The contract of /exports and /imports: request and response schemas, registered as OpenAPI components.
 import { z } from 'zod';
 import type { DryRunReport, ImportResult, ImportView } from '../../app/imports.js';
+import type { WorkProgressView } from '../../app/workProgress.js';
 import { requestSchemas, responseSchemas } from '../schemas.js';
+
+const progressId = z.uuid().optional().describe('A UUID the client chooses: the work\'s progress is then readable at GET /progress/{progressId} while this request runs (kept for a day)');
 
 const column = (field: string) => z.string().min(1).max(200).describe(`The header of the column that holds ${field}`);
 
 export const ExportQuery = z.strictObject({
   separator: z.enum([';', ',']).optional().describe('CSV only: the separator, default ";" (what Excel expects in Russian and most European locales; it also makes the decimal mark a comma)'),
   lang: z.enum(['ru', 'en']).optional().describe('Language of the header row and of yes/no, default en'),
+  progressId,
 });
 
 export const TransactionExportQuery = ExportQuery.extend({
@@ -35,6 +39,7 @@ export const ImportCreate = z
     expiresOn: z.string().max(10).nullable().describe('The last day (YYYY-MM-DD, the business\'s time zone) imported points may be used; null: the program\'s points lifetime from today'),
     dryRun: z.boolean().describe('true: check every row and change nothing'),
     matchExisting: z.boolean().optional().describe('A phone that is already a member adds its points to that member (default false: such a row is bad)'),
+    progressId,
   })
   .register(requestSchemas, { id: 'ImportCreate' });
 
@@ -99,6 +104,20 @@ export const ImportSchema = z
   })
   .register(responseSchemas, { id: 'Import' });
 
+export const WorkProgressSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['import', 'import_dry_run', 'export_members', 'export_transactions']),
+    state: z.enum(['running', 'done', 'failed']),
+    done: z.number().int().describe('Rows done so far'),
+    total: z.number().int().nullable().describe('Rows in all, once known'),
+    bytes: z.number().int().describe('Bytes of the file written so far (exports; 0 for imports)'),
+    error: z.string().nullable().describe('Why the work failed (state failed)'),
+    startedAt: z.string(),
+    updatedAt: z.string().describe('When the progress last moved; written at most every half second'),
+  })
+  .register(responseSchemas, { id: 'WorkProgress' });
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const proofs: [Same<z.output<typeof DryRunSchema>, DryRunReport>, Same<z.output<typeof ImportResultSchema>, ImportResult>, Same<z.output<typeof ImportSchema>, ImportView>] = [true, true, true];
+const proofs: [Same<z.output<typeof DryRunSchema>, DryRunReport>, Same<z.output<typeof ImportResultSchema>, ImportResult>, Same<z.output<typeof ImportSchema>, ImportView>, Same<z.output<typeof WorkProgressSchema>, WorkProgressView>] = [true, true, true, true];
 void proofs;

@@ -11,6 +11,7 @@ import * as m009 from './009_backups.js';
 import * as m010 from './010_imports.js';
 import * as m011 from './011_card_opens.js';
 import * as m012 from './012_setup.js';
+import * as m013 from './013_work_progress.js';
 
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '010_imports': m010,
   '011_card_opens': m011,
   '012_setup': m012,
+  '013_work_progress': m013,
 };

@@ -1,6 +1,6 @@
 // Exports read through a server-side cursor (pg-cursor, a chunk of rows at a time); imports keep one row each.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { ExportRepository, ImportRecord, ImportRepository, MemberExportRow, TransactionExportRow } from '../../core/index.js';
+import type { ExportRepository, ImportRecord, ImportRepository, MemberExportRow, TransactionExportRow, WorkProgressRecord, WorkProgressRepository } from '../../core/index.js';
 import type { Database } from '../schema.js';
 
 const CHUNK_ROWS = 1000;
@@ -117,6 +117,15 @@ export function exportRepository(db: Kysely<Database>): ExportRepository {
         yield row;
       }
     },
+    async countMembers(businessId) {
+      const r = await sql<{ n: string }>`select count(*) as n from members where business_id = ${businessId}`.execute(db);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+    async countTransactions(businessId, from, to) {
+      const r = await sql<{ n: string }>`
+        select count(*) as n from ledger_transactions where business_id = ${businessId} and created_at >= ${from} and created_at < ${to}`.execute(db);
+      return Number(r.rows[0]?.n ?? 0);
+    },
   };
 }
 
@@ -188,6 +197,57 @@ export function importRepository(db: Kysely<Database>): ImportRepository {
         update imports set status = ${o.status}, rows_done = ${o.rowsDone}, result = ${o.result === null ? null : JSON.stringify(o.result)}::jsonb,
                            error = ${o.error}, finished_at = ${o.at}
          where business_id = ${businessId} and id = ${id}`.execute(db);
+    },
+  };
+}
+
+interface ProgressRow {
+  business_id: string;
+  id: string;
+  kind: WorkProgressRecord['kind'];
+  state: WorkProgressRecord['state'];
+  done: number;
+  total: number | null;
+  bytes: string | number;
+  error: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Progress rows, each written in a short transaction of its own so pollers see it while the work runs. */
+export function workProgressRepository(db: Kysely<Database>): WorkProgressRepository {
+  return {
+    async start(r) {
+      await sql`
+        insert into work_progress (business_id, id, kind, state, done, total, bytes, error, created_at, updated_at)
+        values (${r.businessId}, ${r.id}, ${r.kind}, 'running', 0, ${r.total}, 0, null, ${r.at}, ${r.at})
+        on conflict (business_id, id) do update set kind = excluded.kind, state = 'running', done = 0, total = excluded.total, bytes = 0,
+                                                  error = null, created_at = excluded.created_at, updated_at = excluded.updated_at`.execute(db);
+    },
+    async update(businessId, id, p) {
+      await sql`
+        update work_progress set done = ${p.done}, total = coalesce(${p.total}::integer, total), bytes = ${p.bytes}, updated_at = ${p.at}
+         where business_id = ${businessId} and id = ${id} and state = 'running'`.execute(db);
+    },
+    async finish(businessId, id, p) {
+      await sql`
+        update work_progress set state = ${p.state}, done = ${p.done}, total = coalesce(${p.total}::integer, total), bytes = ${p.bytes},
+                                 error = ${p.error}, updated_at = ${p.at}
+         where business_id = ${businessId} and id = ${id}`.execute(db);
+    },
+    async get(businessId, id) {
+      const r = await sql<ProgressRow>`select * from work_progress where business_id = ${businessId} and id = ${id}`.execute(db);
+      const x = r.rows[0];
+      if (!x) return null;
+      return {
+        id: x.id, businessId: x.business_id, kind: x.kind, state: x.state, done: Number(x.done), total: x.total === null ? null : Number(x.total),
+        bytes: Number(x.bytes), error: x.error, createdAt: x.created_at, updatedAt: x.updated_at,
+      };
+    },
+    async purge(before, limit) {
+      const r = await sql`
+        delete from work_progress where ctid = any(array(select ctid from work_progress where updated_at < ${before} limit ${limit}))`.execute(db);
+      return Number(r.numAffectedRows ?? 0);
     },
   };
 }
