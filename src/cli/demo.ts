@@ -1,5 +1,8 @@
 // `kopilka demo`: a coffee shop with 2 locations, ~300 members and 6 months of purchases, redemptions, refunds and
-// expiries, produced through the real use cases with a clock that walks from six months ago to today.
+// expiries, produced through the real use cases with a clock that walks from six months ago to today. An owner who
+// can sign in to the panel (e-mail and a printed password) and a cashier per location, who record that location's
+// purchases and register its members (so the dashboard's per-staff figures have something to show).
+import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../app/deps.js';
 import { addLocation } from '../app/addLocation.js';
 import { adjustPoints } from '../app/adjustPoints.js';
@@ -8,6 +11,9 @@ import { createMember } from '../app/createMember.js';
 import { expirePoints } from '../app/expirePoints.js';
 import { recordPurchase } from '../app/recordPurchase.js';
 import { refundPurchase } from '../app/refundPurchase.js';
+import { inviteStaff } from '../app/staff.js';
+import { hashPassword } from '../app/passwords.js';
+import { acceptInvite } from '../app/staffSessions.js';
 import { DomainError, addDays, localDateOf, startOfLocalDay, type Clock } from '../core/index.js';
 import { seededRandom } from '../core/seededRandom.js';
 
@@ -15,6 +21,7 @@ export const DEMO_NAME = 'Кофейня на Ленина (демо)';
 const TZ = 'Europe/Moscow';
 const DAYS = 183;
 const MEMBERS = 300;
+export const DEMO_OWNER_EMAIL = 'owner@demo.kopilka.test';
 
 export interface DemoSummary {
   businessId: string;
@@ -24,6 +31,8 @@ export interface DemoSummary {
   redemptions: number;
   refunds: number;
   expiredPoints: number;
+  /** Signs in to the panel at /admin/?b=<businessId> (the password is made here, shown once). */
+  owner: { email: string; password: string };
 }
 
 const FIRST = ['Анна', 'Мария', 'Елена', 'Ольга', 'Дмитрий', 'Алексей', 'Иван', 'Сергей', 'Наталья', 'Павел', 'Ксения', 'Артём', 'Юлия', 'Никита', 'Татьяна'];
@@ -66,6 +75,19 @@ export async function runDemo(deps: AppDeps, log: { info(message: string): void 
     await addLocation(setup, { businessId, name: 'Ленина, 12', address: 'ул. Ленина, 12' }),
     await addLocation(setup, { businessId, name: 'Мира, 3', address: 'пр. Мира, 3' }),
   ];
+  const staffMember = async (role: 'owner' | 'cashier', name: string, email: string, password: string, locationIds: string[] = []) => {
+    const { token } = await inviteStaff(setup, { cli: true }, { businessId, role, name, locationIds });
+    const who = { name, email, passwordHash: await hashPassword(password), telegramUserId: null, telegramUsername: null };
+    return (await acceptInvite(setup, token, who, 'web')).id;
+  };
+  const owner = { email: DEMO_OWNER_EMAIL, password: randomBytes(12).toString('base64url') };
+  await staffMember('owner', 'Владелец', owner.email, owner.password);
+  // Each location's cashier (their password is not needed for the demo: a new one is made every run).
+  const cashierOf = new Map<string, string>();
+  for (const [i, l] of locations.entries()) {
+    cashierOf.set(l.id, await staffMember('cashier', `Кассир ${l.name}`, `cashier${i + 1}@demo.kopilka.test`, randomBytes(12).toString('base64url'), [l.id]));
+  }
+  const cashier = (locationId: string) => ({ type: 'staff' as const, id: cashierOf.get(locationId) ?? null });
   log.info(`demo: business ${businessId}, walking ${DAYS} days…`);
 
   // Members join over the period, more of them early; each has a habit: visits per week and a usual spend.
@@ -89,7 +111,7 @@ export async function runDemo(deps: AppDeps, log: { info(message: string): void 
     const work: Promise<void>[] = [];
     for (const p of people) {
       if (p.joinDay === d) {
-        const m = await createMember(on(moment(day, 9 + Math.floor(rnd() * 11), Math.floor(rnd() * 60))), { businessId, phone: p.phone, name: p.name, birthday: p.birthday });
+        const m = await createMember(on(moment(day, 9 + Math.floor(rnd() * 11), Math.floor(rnd() * 60))), { businessId, phone: p.phone, name: p.name, birthday: p.birthday, actor: cashier(p.home) });
         p.id = m.member.id;
         stats.members++;
       }
@@ -100,7 +122,7 @@ export async function runDemo(deps: AppDeps, log: { info(message: string): void 
       const redeem = p.saver ? 0 : rnd() < 0.35 ? ('max' as const) : 0;
       const location = rnd() < 0.8 ? p.home : pick(locations).id;
       work.push(
-        recordPurchase(on(when), { businessId, member: { id: p.id }, amount, redeemPoints: redeem, locationId: location, externalId: `demo-${d}-${p.phone}` }).then((r) => {
+        recordPurchase(on(when), { businessId, member: { id: p.id }, amount, redeemPoints: redeem, locationId: location, externalId: `demo-${d}-${p.phone}`, actor: cashier(location) }).then((r) => {
           stats.purchases++;
           if (r.redeemedPoints > 0) stats.redemptions++;
           recent.push({ id: r.purchaseId, day: d });
@@ -129,5 +151,5 @@ export async function runDemo(deps: AppDeps, log: { info(message: string): void 
     if (d % 30 === 0) log.info(`demo: ${day}: ${stats.members} members, ${stats.purchases} purchases`);
     while (recent.length > 0 && (recent[0]?.day ?? d) < d - 14) recent.shift();
   }
-  return { businessId, apiKey: created.apiKey, ...stats };
+  return { businessId, apiKey: created.apiKey, ...stats, owner };
 }

@@ -15,6 +15,7 @@ export async function demoCommand(config: Config, log: Logger, flags: { json?: b
       `Loaded the demo business "${DEMO_NAME}"`,
       `  id:      ${s.businessId}`,
       `  API key: ${s.apiKey}`,
+      `  panel:   /admin/?b=${s.businessId} — ${s.owner.email}, password ${s.owner.password} (shown once)`,
       `  ${s.members} members, ${s.purchases} purchases, ${s.redemptions} redemptions, ${s.refunds} refunds, ${s.expiredPoints} points expired`,
     ].join('\n'),
   );

@@ -8,6 +8,8 @@ describe('chart geometry', () => {
     expect(niceTicks(0)).toEqual([0, 1]);
     expect(niceTicks(100)).toEqual([0, 25, 50, 75, 100]);
     expect(niceTicks(7)).toEqual([0, 2, 4, 6, 8]);
+    expect(niceTicks(2, 4, 1)).toEqual([0, 1, 2]); // whole quantities: no half steps
+    expect(niceTicks(2)).toEqual([0, 0.5, 1, 1.5, 2]);
     const t = niceTicks(123_457);
     expect(t[t.length - 1]).toBeGreaterThanOrEqual(123_457);
     expect(t.length).toBeLessThanOrEqual(6);

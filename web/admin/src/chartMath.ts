@@ -2,11 +2,12 @@
 // heat-map shades. charts.ts turns them into SVG.
 
 /** About `count` round tick values from 0 up to at least `max` (1, 2, 2.5 or 5 × a power of ten apart). */
-export function niceTicks(max: number, count = 4): number[] {
+export function niceTicks(max: number, count = 4, minStep = 0): number[] {
   if (!(max > 0)) return [0, 1];
   const raw = max / count;
   const pow = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
+  // minStep 1 for whole quantities (counts, points, minor units): no "0, 0.5, 1" that would print as "0, 1, 1".
+  const step = Math.max(minStep, [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow);
   const ticks: number[] = [];
   for (let v = 0; v < max + step / 2 && ticks.length <= count + 1; v += step) ticks.push(Number(v.toPrecision(12)));
   if ((ticks[ticks.length - 1] ?? 0) < max) ticks.push(Number((ticks.length * step).toPrecision(12)));

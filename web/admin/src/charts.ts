@@ -36,7 +36,7 @@ function svgRoot(title: string, summary: string, w: number, h: number): SVGSVGEl
 /** Line or bar chart of one or more series over the same buckets, with a y axis, bucket labels and a legend. */
 export function seriesChart(o: ChartOptions): SVGSVGElement {
   const f: Frame = { width: 640, height: 240, left: 84, right: 12, top: 12, bottom: 44 };
-  const ticks = niceTicks(maxOf(...o.series.map((s) => s.values)));
+  const ticks = niceTicks(maxOf(...o.series.map((s) => s.values)), 4, 1);
   const top = ticks[ticks.length - 1] ?? 1;
   const summary = o.series.map((s) => `${s.name}: ${o.format(s.values.reduce((a, b) => a + b, 0))}`).join('; ');
   const svg = svgRoot(o.title, summary, f.width, f.height);
@@ -61,9 +61,11 @@ export function seriesChart(o: ChartOptions): SVGSVGElement {
     } else {
       // Several series side by side within each bucket.
       const k = o.series.length;
-      for (const b of barBoxes(s.values, top, f, 0.25)) {
+      for (const [i, b] of barBoxes(s.values, top, f, 0.25).entries()) {
         const w = b.w / k;
         const rect = el('rect', { x: b.x + w * si, y: b.y, width: Math.max(0.5, w - 0.5), height: b.h, class: `bar ${s.tone}` });
+        // Each bar says what it is (a tooltip, and text for screen readers).
+        rect.append(el('title', {}, `${o.labels[i] ?? ''}: ${s.name} ${o.format(s.values[i] ?? 0)}`));
         svg.append(rect);
       }
     }

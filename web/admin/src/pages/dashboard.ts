@@ -63,13 +63,16 @@ function render(d: Dashboard, ctx: Ctx): HTMLElement[] {
     'div',
     { class: 'figures' },
     figure(t('figMembers'), ctx.num(f.membersTotal), 'fig-members'),
-    figure(t('figNewMembers'), ctx.num(d.totals.newMembers)),
-    figure(t('figActive30'), ctx.num(f.active30)),
-    figure(t('figActive90'), ctx.num(f.active90)),
+    figure(t('figNewMembers'), ctx.num(d.totals.newMembers), 'fig-new'),
+    figure(t('figActive30'), ctx.num(f.active30), 'fig-active30'),
+    figure(t('figActive90'), ctx.num(f.active90), 'fig-active90'),
+    figure(t('earned'), ctx.num(d.totals.earned), 'fig-earned'),
+    figure(t('redeemed'), ctx.num(d.totals.redeemed), 'fig-redeemed'),
+    figure(t('expired'), ctx.num(d.totals.expired), 'fig-expired'),
     figure(t('figOutstanding'), `${ctx.num(f.outstanding.points)} · ${ctx.money(f.outstanding.money)}`, 'fig-outstanding'),
-    figure(t('figExpiring'), ctx.num(f.expiringIn30Days)),
-    figure(t('figRepeat'), pct(f.repeatPurchase.rate)),
-    figure(t('figRevenue'), ctx.money(d.totals.revenue)),
+    figure(t('figExpiring'), ctx.num(f.expiringIn30Days), 'fig-expiring'),
+    figure(t('figRepeat'), pct(f.repeatPurchase.rate), 'fig-repeat'),
+    figure(t('figRevenue'), ctx.money(d.totals.revenue), 'fig-revenue'),
     figure(t('figPurchases'), ctx.num(d.totals.purchases), 'fig-purchases'),
   );
   const num = (n: number) => ctx.num(n);
@@ -89,8 +92,8 @@ function render(d: Dashboard, ctx: Ctx): HTMLElement[] {
       section(t('chartRevenue'), seriesChart({ title: t('chartRevenue'), kind: 'line', labels, format: moneyShort, series: [{ name: t('revenue'), values: d.series.map((s) => s.revenue), tone: 's4' }] })),
       section(t('chartOpens'), heatMap({ title: t('chartOpens'), grid: d.cardOpens.byWeekdayHour, weekdays, format: num })),
     ),
-    section(t('perLocation'), table(t('perLocation'), [t('colLocation'), t('colPurchases'), t('colRevenue'), t('colEarned')], d.perLocation.map((l) => [l.name ?? t('noLocation'), num(l.purchases), ctx.money(l.revenue), num(l.pointsEarned)]))),
-    section(t('perStaff'), table(t('perStaff'), [t('colStaff'), t('colRegistered'), t('colIssued')], d.perStaff.map((s) => [s.name, num(s.membersRegistered), num(s.pointsIssued)]))),
+    section(t('perLocation'), table(t('perLocation'), [t('colLocation'), t('colPurchases'), t('colRevenue'), t('colEarned')], d.perLocation.map((l) => [l.name ?? t('noLocation'), num(l.purchases), ctx.money(l.revenue), num(l.pointsEarned)]), { 'data-testid': 'per-location' })),
+    section(t('perStaff'), table(t('perStaff'), [t('colStaff'), t('colRegistered'), t('colIssued')], d.perStaff.map((s) => [s.name, num(s.membersRegistered), num(s.pointsIssued)]), { 'data-testid': 'per-staff' })),
     h('p', { class: 'muted small' }, t('asOf', { time: ctx.when(d.asOf) })),
   ];
 }
