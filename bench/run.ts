@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick] [-- --only accrual|embedded|expiry|api|notify]` (or `npm run bench -- api`): the benchmarks of
-// issue 2, of the Integration API and of the notifications engine (issue 6). Each part writes bench/results/<ISO date>-<part>.json (…-<part>-quick.json for
+// `npm run bench [-- --quick] [-- --only accrual|embedded|expiry|api|notify|data]` (or `npm run bench -- api`): the benchmarks of
+// issue 2, of the Integration API, of the notifications engine (issue 6) and of exports, imports and backups (issue 7). Each part writes bench/results/<ISO date>-<part>.json (…-<part>-quick.json for
 // --quick) and the run ends with a summary.
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -7,13 +7,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { accrualWorkload, type AccrualResult } from './accrual.js';
 import { apiWorkload, type ApiResult } from './api.js';
+import { dataWorkload, type DataResult } from './data.js';
 import { startEmbeddedServer } from './embedded.js';
 import { expiryWorkload, type ExpiryResult } from './expiry.js';
 import { busyPercent, machineInfo, serverInfo, type ServerInfo } from './machine.js';
 import { notifyWorkload, type NotifyResult } from './notify.js';
 import { pgbenchAvailable, runPgbench, type PgbenchResult } from './pgbench.js';
 
-const PARTS = ['accrual', 'embedded', 'expiry', 'api', 'notify'] as const;
+const PARTS = ['accrual', 'embedded', 'expiry', 'api', 'notify', 'data'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values: flags, positionals } = parseArgs({
@@ -56,6 +57,7 @@ const settings = {
     reminderMembers: quick ? 2_000 : 100_000,
     lotsPerMember: 10,
   },
+  data: { members: quick ? 20_000 : 1_000_000, importRows: quick ? 5_000 : 100_000 },
 };
 const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
@@ -256,6 +258,29 @@ if (parts.includes('notify')) {
     `  → ${file}`,
   );
   if (!ok) process.exitCode = 1;
+}
+
+if (parts.includes('data')) {
+  log(`\n[data] exports, an import, a backup and its restore on a fresh database at ${masked(url)}`);
+  const busy = await checkQuiet();
+  const server = await serverInfo(url);
+  const r: DataResult = await dataWorkload(url, settings.data, log);
+  const file = await save('data', r, server, busy);
+  const failed = Object.entries(r.checks).filter(([, ok]) => !ok).map(([name]) => name);
+  const phase = (name: string, p: DataResult['import']['run']) =>
+    `  ${name}: ${p.rows.toLocaleString('en')} rows, ${(p.bytes / 1048576).toFixed(1)} MB in ${p.seconds} s (${p.rowsPerSecond.toLocaleString('en')} rows/s), peak RSS +${p.peakRssAboveBaselineMB} MB`;
+  summary.push(
+    `Data: ${r.members.toLocaleString('en')} members, ${r.transactions.toLocaleString('en')} transactions (seeded in ${r.seedSeconds} s):`,
+    ...Object.entries(r.exports).map(([name, p]) => phase(`export ${name}`, p)),
+    phase('import dry run', r.import.dryRun),
+    phase('import', r.import.run),
+    `  the same file again: ${r.import.again.replayed ? 'replayed' : 'NOT replayed'}, ${r.import.again.pointsAdded} points added, ${r.import.again.seconds} s`,
+    phase(`backup (${r.backup.tables} tables)`, r.backup),
+    phase('restore', r.restore) + `; ledger checksum ${r.restore.matches ? 'matches' : 'DIFFERS'}`,
+    `  checks: ${failed.length === 0 ? 'all passed' : `FAILED ${failed.join(', ')}`}`,
+    `  → ${file}`,
+  );
+  if (failed.length > 0) process.exitCode = 1;
 }
 
 console.log(`\n=== Summary (${mode}) ===\n${summary.join('\n')}`);
