@@ -170,6 +170,46 @@ restore.action(
   ),
 );
 
+const exportCmd = program
+  .command('export')
+  .description('write members or points transactions to a CSV or XLSX file (streamed; progress on stderr)')
+  .argument('<what>', 'members or transactions')
+  .requiredOption('--business <id>', 'the business id')
+  .addOption(new Option('--format <format>', 'file format').choices(['csv', 'xlsx']).makeOptionMandatory())
+  .requiredOption('--out <file>', 'where to write it')
+  .addOption(new Option('--lang <lang>', 'language of the header row (default en)').choices(['ru', 'en']))
+  .addOption(new Option('--separator <char>', 'CSV separator (default ;)').choices([';', ',']))
+  .option('--from <date>', 'transactions: first day, YYYY-MM-DD in the business\'s time zone')
+  .option('--to <date>', 'transactions: last day, YYYY-MM-DD in the business\'s time zone')
+  .addOption(new Option('--json', 'print the result as JSON'));
+exportCmd.action(
+  action<{ business: string; format: string; out: string; lang?: string; separator?: string; from?: string; to?: string; json?: boolean }>(async (config, log, flags) =>
+    (await import('./commands/dataExchange.js')).exportCommand(config, log, exportCmd.args[0] ?? '', flags),
+  ),
+);
+
+const importCmd = program
+  .command('import')
+  .description('import members with their balances from a CSV or XLSX file (all rows or none; the same file twice adds nothing)')
+  .argument('<file>', 'the CSV or XLSX file')
+  .requiredOption('--business <id>', 'the business id')
+  .requiredOption('--phone-column <header>', 'the header of the phone column')
+  .option('--name-column <header>', 'the header of the name column')
+  .option('--balance-column <header>', 'the header of the points balance column')
+  .option('--birthday-column <header>', 'the header of the birthday column')
+  .option('--email-column <header>', 'the header of the e-mail column')
+  .option('--card-column <header>', 'the header of a Kopilka card number column')
+  .option('--external-id-column <header>', 'the header of the other system\'s customer id column')
+  .option('--expires-on <date>', 'the last day (YYYY-MM-DD) imported points may be used (default: the program\'s points lifetime)')
+  .option('--match-existing', 'add a row\'s points to the member who already has its phone (default: such a row is bad)')
+  .option('--dry-run', 'check every row and list the bad ones; change nothing (exit code 1 when any row is bad)')
+  .addOption(new Option('--json', 'print the result as JSON'));
+importCmd.action(
+  action<{ business: string; phoneColumn: string; nameColumn?: string; balanceColumn?: string; birthdayColumn?: string; emailColumn?: string; cardColumn?: string; externalIdColumn?: string; expiresOn?: string; matchExisting?: boolean; dryRun?: boolean; json?: boolean }>(
+    async (config, log, flags) => (await import('./commands/dataExchange.js')).importCommand(config, log, importCmd.args[0] ?? '', flags),
+  ),
+);
+
 program
   .command('setup-link')
   .description('print a new one-time link (24 hours) to the set-up wizard; earlier links stop working')
