@@ -29,7 +29,10 @@ export interface BackupRun {
 }
 
 /** Starts a backup and returns its record at once; the work goes on in `done`. */
-export async function startBackup(deps: BackupDeps, o: { kind: BackupKind; file?: string; onProgress?: OnBackupProgress }): Promise<BackupRun> {
+export async function startBackup(
+  deps: BackupDeps,
+  o: { kind: BackupKind; file?: string; onProgress?: OnBackupProgress; /** the staff member's name (the panel) */ requestedBy?: string | null },
+): Promise<BackupRun> {
   const id = deps.newId();
   const createdAt = deps.clock.now();
   const file = o.file ?? `${deps.dir.replace(/[\\/]+$/, '')}/${backupFileName(createdAt, `-${id.slice(-6)}`)}`;
@@ -45,6 +48,7 @@ export async function startBackup(deps: BackupDeps, o: { kind: BackupKind; file?
     error: null,
     createdAt,
     finishedAt: null,
+    requestedBy: o.requestedBy ?? null,
   };
   await deps.backups.insertRecord(record);
   // Progress goes to the record one update at a time, in order; a failed update never fails the backup.

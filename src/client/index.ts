@@ -6,9 +6,11 @@ import type * as B from '../http/api/broadcastSchemas.js';
 import type * as C from '../http/channelSchemas.js';
 import type * as D from '../http/api/dataSchemas.js';
 import { adminReadMethods } from './adminReads.js';
+import { backupMethods } from './backups.js';
 import { chatMethods } from './chats.js';
 import { teamMethods } from './team.js';
 export type { ApiKey, ApiKeyCreated, Bot, Invitation, InvitationCreate, StaffPatch, TeamMember } from './team.js';
+export type { Backup } from './backups.js';
 
 export type Member = z.output<typeof S.Member>;
 export type MemberCreate = z.input<typeof S.MemberCreate>;
@@ -157,6 +159,8 @@ export function createClient(o: ClientOptions) {
     chats: chatMethods(get, write),
     /** Staff, API keys and bots: team.staff / team.apiKeys / team.bots. */
     team: teamMethods(async (method, path, body) => (await request(method, path, { body })).body as never),
+    /** Backups: backups.start / list / get, and downloadUrl for the file. */
+    backups: backupMethods(async (method, path) => (await request(method, path)).body as never, base),
     program: {
       get: () => get<Program>('/program'),
       update: async (change: ProgramUpdate) => (await request<Program>('PATCH', '/program', { body: change })).body,

@@ -69,6 +69,8 @@ export interface BackupRecord {
   error: string | null;
   createdAt: Date;
   finishedAt: Date | null;
+  /** The staff member who asked for it in the panel; null for daily ones and those from the CLI or an API key. */
+  requestedBy: string | null;
 }
 
 /** Streams data between the database and backup files; memory stays bounded whatever the size. */
@@ -80,7 +82,7 @@ export interface BackupStore {
   /** The ledger checksum of the database as it is now. */
   ledgerChecksum(): Promise<string>;
   insertRecord(r: BackupRecord): Promise<void>;
-  updateRecord(id: string, patch: Partial<Omit<BackupRecord, 'id' | 'kind' | 'file' | 'createdAt'>>): Promise<void>;
+  updateRecord(id: string, patch: Partial<Omit<BackupRecord, 'id' | 'kind' | 'file' | 'createdAt' | 'requestedBy'>>): Promise<void>;
   getRecord(id: string): Promise<BackupRecord | null>;
   /** Newest first. */
   listRecords(limit: number): Promise<BackupRecord[]>;

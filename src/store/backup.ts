@@ -466,6 +466,7 @@ interface RecordRow {
   error: string | null;
   created_at: Date;
   finished_at: Date | null;
+  requested_by: string | null;
 }
 
 const toRecord = (r: RecordRow): BackupRecord => ({
@@ -480,6 +481,7 @@ const toRecord = (r: RecordRow): BackupRecord => ({
   error: r.error,
   createdAt: r.created_at,
   finishedAt: r.finished_at,
+  requestedBy: r.requested_by,
 });
 
 const COLUMN_OF: Record<string, string> = {
@@ -519,9 +521,9 @@ export function backupStore(pool: pg.Pool): BackupStore {
     },
     async insertRecord(r) {
       await query(
-        `insert into backups (id, kind, status, file, size, tables_done, tables_total, rows_done, error, created_at, finished_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [r.id, r.kind, r.status, r.file, r.size, r.tablesDone, r.tablesTotal, r.rowsDone, r.error, r.createdAt, r.finishedAt],
+        `insert into backups (id, kind, status, file, size, tables_done, tables_total, rows_done, error, created_at, finished_at, requested_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [r.id, r.kind, r.status, r.file, r.size, r.tablesDone, r.tablesTotal, r.rowsDone, r.error, r.createdAt, r.finishedAt, r.requestedBy],
       );
     },
     async updateRecord(id, patch) {

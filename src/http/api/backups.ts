@@ -12,7 +12,7 @@ import type { ApiEnv } from '../env.js';
 import { HttpError } from '../errors.js';
 import { route, type AnyRoute, type ApiRouter } from '../route.js';
 
-const BackupView = z
+export const BackupView = z
   .object({
     id: z.string(),
     kind: z.enum(['manual', 'daily']).describe('manual: asked for (API, CLI); daily: the server\'s own, the last 7 kept'),
@@ -23,9 +23,10 @@ const BackupView = z
     error: z.string().nullable(),
     createdAt: z.iso.datetime({ offset: true }),
     finishedAt: z.iso.datetime({ offset: true }).nullable(),
+    requestedBy: z.string().nullable().describe('The staff member who asked for it in the panel; null for daily backups and those made from the CLI or with an API key'),
   })
   .meta({ id: 'Backup' });
-const BackupList = z.object({ items: z.array(BackupView) }).meta({ id: 'BackupList' });
+export const BackupList = z.object({ items: z.array(BackupView) }).meta({ id: 'BackupList' });
 const BackupParams = z.object({ backupId: z.string().max(100) });
 
 const view = (r: BackupRecord): z.infer<typeof BackupView> => ({
@@ -38,6 +39,7 @@ const view = (r: BackupRecord): z.infer<typeof BackupView> => ({
   error: r.error,
   createdAt: r.createdAt.toISOString(),
   finishedAt: r.finishedAt ? r.finishedAt.toISOString() : null,
+  requestedBy: r.requestedBy,
 });
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,7 +67,8 @@ export function backupRoutes(r: ApiRouter, backups: BackupDeps | null): void {
     errors,
   }, async ({ c }) => {
     const deps = await allowed(c, backups);
-    const run = await startBackup(deps, { kind: 'manual' });
+    const caller = c.var.caller;
+    const run = await startBackup(deps, { kind: 'manual', requestedBy: caller.kind === 'staff' ? caller.staff.name : null });
     return { status: 202, body: view(run.record) };
   });
 

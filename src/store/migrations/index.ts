@@ -12,6 +12,7 @@ import * as m010 from './010_imports.js';
 import * as m011 from './011_card_opens.js';
 import * as m012 from './012_setup.js';
 import * as m013 from './013_work_progress.js';
+import * as m019 from './019_backup_requested_by.js';
 
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '011_card_opens': m011,
   '012_setup': m012,
   '013_work_progress': m013,
+  '019_backup_requested_by': m019,
 };
