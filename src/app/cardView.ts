@@ -1,9 +1,11 @@
 // What the card app shows, in one answer (the first screen waits for nothing else): the business and its branding,
 // the card (QR token, number), points, redemption share, totals, tier and progress, rewards, profile, invite link.
-import { DomainError, bpToPercent, nextTier, ratesFor, type Business, type Member, type Repositories } from '../core/index.js';
+import { DomainError, bpToPercent, localDateOf, nextTier, ratesFor, type Business, type Member, type Repositories } from '../core/index.js';
+import { effectiveInfoHtml, weekdayOf, type DayHours, type SocialKind, type Weekday } from '../core/businessProfile.js';
 import type { AppDeps } from './deps.js';
 import { detailsOf } from './findMembers.js';
 import { loadBusiness, tierSpend } from './members.js';
+import { profileOf as businessProfileOf } from './updateBusinessProfile.js';
 import { issueQrToken } from './qrTokens.js';
 import { referralCodeOf } from './referrals.js';
 import { vkConnectUrlFor } from './vkMembers.js';
@@ -29,8 +31,20 @@ export interface CardProfileView {
   consents: { personalDataAt: string | null; marketing: boolean };
 }
 
+/** The Info page (sanitised HTML, shown as it is) and the business profile, with the business's weekday today. */
+export interface CardInfoView {
+  html: string;
+  address: string;
+  mapUrl: string | null;
+  phone: string | null;
+  socialLinks: { kind: SocialKind; url: string }[];
+  hours: { days: Record<Weekday, DayHours | null>; note: string } | null;
+  today: Weekday;
+}
+
 export interface CardViewResult {
   business: CardBusinessView & { infoText: string };
+  info: CardInfoView;
   member: {
     id: string;
     cardNumber: string;
@@ -102,8 +116,10 @@ export async function cardView(deps: AppDeps, input: { businessId: string; membe
     const rates = ratesFor(p, tier);
     // Progress is measured on the same spend that decides the tier (the tier window, when the program has one).
     const next = nextTier(p, await tierSpend(repos, business, m, now));
+    const profile = await businessProfileOf(repos, business.id);
     const result: Omit<CardViewResult, 'qr'> = {
       business: { ...businessView(business, botUsername), infoText: p.infoText },
+      info: { html: effectiveInfoHtml(profile.infoHtml, p.infoText), address: profile.address, mapUrl: profile.mapUrl, phone: profile.phone, socialLinks: profile.socialLinks, hours: profile.hours, today: weekdayOf(localDateOf(now, business.timezone)) },
       member: { id: m.id, cardNumber: m.cardNumber, name: m.name, tier: details.tier, balance: details.balance, totalSpent: m.totalSpent, purchasesCount: m.purchasesCount },
       profile: await profileOf(repos, m),
       questions: p.questionnaire.map((q) => ({ ...q })),

@@ -66,8 +66,27 @@ export interface CardProfile {
   consents: { personalDataAt: string | null; marketing: boolean };
 }
 
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** The Info page and the business profile as the card shows them. */
+export interface CardInfo {
+  /** Sanitised on the server (simple formatting, safe links): shown as it is. */
+  html: string;
+  address: string;
+  /** https:// only. */
+  mapUrl: string | null;
+  /** E.164. */
+  phone: string | null;
+  socialLinks: { kind: 'vk' | 'telegram' | 'instagram' | 'whatsapp' | 'website' | 'other'; url: string }[];
+  /** null: no hours given; a day null: closed. Local times HH:MM; overnight: closes after midnight. */
+  hours: { days: Record<Weekday, { open: string; close: string; overnight: boolean } | null>; note: string } | null;
+  /** The business's weekday now (its time zone). */
+  today: Weekday;
+}
+
 export interface CardView {
   business: CardBusiness & { infoText: string };
+  info: CardInfo;
   member: {
     id: string;
     cardNumber: string;

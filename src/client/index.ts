@@ -6,10 +6,12 @@ import type * as B from '../http/api/broadcastSchemas.js';
 import type * as C from '../http/channelSchemas.js';
 import type * as D from '../http/api/dataSchemas.js';
 import { adminReadMethods } from './adminReads.js';
+import { businessMethods } from './business.js';
 import { backupMethods } from './backups.js';
 import { chatMethods } from './chats.js';
 import { teamMethods } from './team.js';
 export type { ApiKey, ApiKeyCreated, Bot, Invitation, InvitationCreate, StaffPatch, TeamMember } from './team.js';
+export type { BusinessProfile, BusinessProfileUpdate } from './business.js';
 export type { Backup } from './backups.js';
 
 export type Member = z.output<typeof S.Member>;
@@ -161,6 +163,8 @@ export function createClient(o: ClientOptions) {
     team: teamMethods(async (method, path, body) => (await request(method, path, { body })).body as never),
     /** Backups: backups.start / list / get, and downloadUrl for the file. */
     backups: backupMethods(async (method, path) => (await request(method, path)).body as never, base),
+    /** The business's name, profile and Info page: business.get / business.update. */
+    business: businessMethods(get, async (path, body) => (await request('PATCH', path, { body })).body as never),
     program: {
       get: () => get<Program>('/program'),
       update: async (change: ProgramUpdate) => (await request<Program>('PATCH', '/program', { body: change })).body,

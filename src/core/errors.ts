@@ -4,6 +4,7 @@ export const ERROR_CODES = {
   invalid_phone: 'The phone number is not valid',
   invalid_card_number: 'The card number is not valid',
   invalid_program: 'The program settings are not valid',
+  invalid_business_profile: 'The business profile is not valid; nothing was changed',
   business_not_found: 'No such business',
   member_not_found: 'No such member',
   member_exists: 'A member with this phone already exists',

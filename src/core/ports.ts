@@ -12,6 +12,7 @@ import type { NotificationChannelRepository } from './channelPorts.js';
 import type { ReportRepository } from './reportPorts.js';
 import type { ExportRepository, ImportRepository, WorkProgressRepository } from './dataPorts.js';
 import type { OperatorRepository, SetupRepository } from './setupPorts.js';
+import type { BusinessProfile } from './businessProfile.js';
 
 export interface BusinessRepository {
   insert(b: Business): Promise<void>;
@@ -25,6 +26,9 @@ export interface BusinessRepository {
   /** The secret member QR tokens of this business are signed with. */
   qrSecret(businessId: string): Promise<string | null>;
   hasPurchases(businessId: string): Promise<boolean>;
+  /** The business profile (address, hours, Info page…); null until it is first set. */
+  profile(businessId: string): Promise<BusinessProfile | null>;
+  setProfile(businessId: string, profile: BusinessProfile): Promise<void>;
 }
 
 export interface ApiKeyRecord {

@@ -13,6 +13,7 @@ import { SESSION_COOKIE, cookieCaller } from './adminSession.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
 import { memberRoutes } from './api/members.js';
 import { programRoutes } from './api/program.js';
+import { businessRoutes } from './api/business.js';
 import { purchaseRoutes } from './api/purchases.js';
 import { testClockRoutes } from './api/testClock.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -116,6 +117,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
     return streamedLimit(c, next);
   });
   programRoutes(router);
+  businessRoutes(router);
   memberRoutes(router);
   purchaseRoutes(router);
   webhookRoutes(router);

@@ -23,6 +23,7 @@ export const DOMAIN_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_card_number: 400,
   invalid_qr_token: 400,
   invalid_program: 422,
+  invalid_business_profile: 422,
   business_not_found: 404,
   member_not_found: 404,
   purchase_not_found: 404,
@@ -129,7 +130,7 @@ export function toProblem(c: Context, e: unknown): Response | null {
       const field = typeof e.details.field === 'string' ? e.details.field : '';
       extra.errors = [{ path: field, message: e.message }];
     }
-    if ((e.code === 'invalid_program' || e.code === 'invalid_channel_config' || e.code === 'invalid_segment' || e.code === 'invalid_template') && Array.isArray(e.details.problems)) {
+    if ((e.code === 'invalid_program' || e.code === 'invalid_business_profile' || e.code === 'invalid_channel_config' || e.code === 'invalid_segment' || e.code === 'invalid_template') && Array.isArray(e.details.problems)) {
       extra.errors = (e.details.problems as string[]).map((message) => ({ path: message.split(' ')[0] ?? '', message }));
     }
     return errorResponse(c, DOMAIN_STATUS[e.code], e.code, e.message ?? ERROR_CODES[e.code], extra);

@@ -11,6 +11,8 @@ export interface BusinessesTable {
   region: string;
   program: ColumnType<unknown, string, string>;
   qr_secret: Generated<string>;
+  /** The business profile (014): BusinessProfile as JSON, null until set. */
+  profile: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

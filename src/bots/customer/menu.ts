@@ -2,6 +2,8 @@
 import { Composer } from 'grammy';
 import { businessForBot, memberByTelegram } from '../../app/botSessions.js';
 import { listTransactions } from '../../app/listTransactions.js';
+import { getBusinessProfile } from '../../app/updateBusinessProfile.js';
+import { profilePlainText } from '../../core/businessProfile.js';
 import type { CustomerContext } from '../context.js';
 import { en } from '../locales/en.js';
 import { ru } from '../locales/ru.js';
@@ -66,8 +68,10 @@ const showInfo = async (ctx: CustomerContext) => {
   const { program } = await businessForBot(deps, businessId);
   const lifetime = program.pointsLifetimeDays === null ? t('infoForever') : t('infoLifetime', { days: program.pointsLifetimeDays });
   const rules = t('infoRules', { earn: program.earnPercent, redeem: program.maxRedeemPercent, lifetime });
-  // The owner's own text first (plain text: never parsed as markup), then the rules in our words.
-  await ctx.reply(program.infoText.trim() ? `${program.infoText.trim()}\n\n${rules}` : rules);
+  // The owner's own text first (the Info page's plain form: tags stripped, never parsed as markup), then the address,
+  // phone, hours and links, then the rules in our words.
+  const profile = profilePlainText(await getBusinessProfile(deps, businessId).then((p) => ({ ...p, infoHtml: '' })), ctx.kopilka.lang === 'en' ? 'en' : 'ru');
+  await ctx.reply([program.infoText.trim(), profile, rules].filter((x) => x !== '').join('\n\n'));
 };
 menu.hears(labels('menuInfo'), showInfo);
 menu.command('info', showInfo);

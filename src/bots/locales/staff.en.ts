@@ -109,6 +109,7 @@ export const staffEn: StaffMessages = {
     invalid_phone: 'That does not look like a phone number. Please check the digits.',
     invalid_card_number: 'The card number has a mistake: please check the digits.',
     invalid_program: 'The program settings are not valid.',
+    invalid_business_profile: 'The business profile is not valid.',
     business_not_found: 'No such business.',
     member_not_found: 'No such customer.',
     member_exists: 'A customer with this phone already exists.',

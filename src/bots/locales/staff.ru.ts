@@ -109,6 +109,7 @@ export const staffRu = {
     invalid_phone: 'Это не похоже на номер телефона. Проверьте цифры.',
     invalid_card_number: 'В номере карты ошибка: проверьте цифры.',
     invalid_program: 'Настройки программы не подходят.',
+    invalid_business_profile: 'Профиль заведения заполнен с ошибками.',
     business_not_found: 'Бизнес не найден.',
     member_not_found: 'Клиент не найден.',
     member_exists: 'Клиент с таким телефоном уже есть.',

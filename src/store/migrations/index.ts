@@ -11,6 +11,7 @@ import * as m009 from './009_backups.js';
 import * as m010 from './010_imports.js';
 import * as m011 from './011_card_opens.js';
 import * as m012 from './012_setup.js';
+import * as m014 from './014_business_profile.js';
 import * as m013 from './013_work_progress.js';
 import * as m019 from './019_backup_requested_by.js';
 
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '010_imports': m010,
   '011_card_opens': m011,
   '012_setup': m012,
+  '014_business_profile': m014,
   '013_work_progress': m013,
   '019_backup_requested_by': m019,
 };

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeyRecord, ApiKeyRepository, BusinessRepository } from '../../core/index.js';
+import type { BusinessProfile } from '../../core/businessProfile.js';
 import type { ApiKeysTable, Database } from '../schema.js';
 import { toBusiness } from './rows.js';
 
@@ -40,6 +41,13 @@ export function businessRepository(db: Kysely<Database>): BusinessRepository {
     async hasPurchases(businessId) {
       const row = await db.selectFrom('purchases').select('id').where('business_id', '=', businessId).limit(1).executeTakeFirst();
       return row !== undefined;
+    },
+    async profile(businessId) {
+      const row = await db.selectFrom('businesses').select('profile').where('id', '=', businessId).executeTakeFirst();
+      return (row?.profile ?? null) as BusinessProfile | null;
+    },
+    async setProfile(businessId, profile) {
+      await db.updateTable('businesses').set({ profile: JSON.stringify(profile) }).where('id', '=', businessId).execute();
     },
     async insertLocation(l) {
       await db.insertInto('locations').values({ business_id: l.businessId, id: l.id, name: l.name, address: l.address }).execute();

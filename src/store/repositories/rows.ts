@@ -3,7 +3,7 @@ import { DEFAULT_PROGRAM, withNotificationDefaults, type Business, type Member, 
 import type { Selectable } from 'kysely';
 import type { BusinessesTable, LotsTable, MembersTable, PurchaseRefundsTable, PurchasesTable } from '../schema.js';
 
-export const toBusiness = (r: Omit<Selectable<BusinessesTable>, 'qr_secret'>): Business => ({
+export const toBusiness = (r: Omit<Selectable<BusinessesTable>, 'qr_secret' | 'profile'>): Business => ({
   id: r.id,
   name: r.name,
   timezone: r.timezone,
