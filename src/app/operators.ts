@@ -1,7 +1,7 @@
 // The platform operator: one account per instance administrator (made with `kopilka operator create`), who creates
 // businesses (their owners are invited, never made by the operator) and sees each one's health. An operator's
 // session is its own (operator_sessions): it opens no business's API.
-import { DomainError, type Operator } from '../core/index.js';
+import { DomainError, invalid, type Operator } from '../core/index.js';
 import { createBusiness } from './createBusiness.js';
 import type { AppDeps } from './deps.js';
 import { DUMMY_HASH, checkPassword, hashPassword, verifyPassword } from './passwords.js';
@@ -55,29 +55,55 @@ export async function endOperatorSession(deps: AppDeps, sessionToken: string): P
 export interface BusinessHealthView {
   id: string;
   name: string;
+  timezone: string;
+  currency: string;
   createdAt: string;
   members: number;
   purchasesLast30Days: number;
   lastPurchaseAt: string | null;
+  lastActivityAt: string | null;
+  outstandingPoints: number;
+  activeStaff: number;
+  ownerJoined: boolean;
   bots: { role: 'customer' | 'staff'; username: string }[];
   pendingBots: ('customer' | 'staff')[];
   webhookFailures: number;
 }
 
+export interface BackupStateView {
+  status: 'running' | 'done' | 'failed';
+  kind: 'manual' | 'daily';
+  createdAt: string;
+  finishedAt: string | null;
+}
+
 export async function listBusinessHealth(deps: AppDeps): Promise<BusinessHealthView[]> {
-  const since = new Date(deps.clock.now().getTime() - 30 * 86_400_000);
-  const rows = await deps.uow.run((repos) => repos.operators.health(since));
+  const now = deps.clock.now();
+  const since = new Date(now.getTime() - 30 * 86_400_000);
+  const rows = await deps.uow.run((repos) => repos.operators.health(since, now));
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
+    timezone: r.timezone,
+    currency: r.currency,
     createdAt: r.createdAt.toISOString(),
     members: r.members,
     purchasesLast30Days: r.purchases30d,
     lastPurchaseAt: r.lastPurchaseAt?.toISOString() ?? null,
+    lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
+    outstandingPoints: r.outstandingPoints,
+    activeStaff: r.activeStaff,
+    ownerJoined: r.ownerJoined,
     bots: r.bots,
     pendingBots: r.pendingBots,
     webhookFailures: r.webhookFailures,
   }));
+}
+
+/** The instance's latest backup, or null when none was ever made (backups hold every business at once). */
+export async function lastInstanceBackup(deps: AppDeps): Promise<BackupStateView | null> {
+  const b = await deps.uow.run((repos) => repos.operators.lastBackup());
+  return b ? { status: b.status, kind: b.kind, createdAt: b.createdAt.toISOString(), finishedAt: b.finishedAt?.toISOString() ?? null } : null;
 }
 
 /** A new business and a one-time invitation (72 hours) for its owner; the operator never holds the owner's keys. */
@@ -85,7 +111,13 @@ export async function operatorCreateBusiness(
   deps: AppDeps,
   input: { name: string; timezone?: string | undefined; currency?: string | undefined; ownerName: string },
 ): Promise<{ businessId: string; name: string; invite: { token: string; expiresAt: string; hours: number } }> {
-  const ownerName = checkStaffName(input.ownerName);
+  let ownerName: string;
+  try {
+    ownerName = checkStaffName(input.ownerName);
+  } catch {
+    // Said of the owner's name, not the business's (both would be "name").
+    throw invalid('ownerName must be 1–100 characters', { field: 'ownerName' });
+  }
   const { business } = await createBusiness(deps, { name: input.name, timezone: input.timezone, currency: input.currency });
   const invite = await inviteStaff(deps, { cli: true }, { businessId: business.id, role: 'owner', name: ownerName });
   return { businessId: business.id, name: business.name, invite: { ...invite, hours: INVITE_HOURS } };

@@ -12,10 +12,19 @@ export interface Operator {
 export interface BusinessHealth {
   id: string;
   name: string;
+  timezone: string;
+  currency: string;
   createdAt: Date;
   members: number;
   purchases30d: number;
   lastPurchaseAt: Date | null;
+  /** The latest ledger transaction or purchase. */
+  lastActivityAt: Date | null;
+  /** Points held by members and not yet expired (the program's liability). */
+  outstandingPoints: number;
+  /** Staff not blocked or removed, and whether an owner is among them (the invited owner has joined). */
+  activeStaff: number;
+  ownerJoined: boolean;
   bots: { role: BotRole; username: string }[];
   pendingBots: BotRole[];
   webhookFailures: number;
@@ -43,6 +52,8 @@ export interface OperatorRepository {
   addSession(s: { secretHash: string; operatorId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
   findSession(secretHash: string, at: Date): Promise<Operator | null>;
   endSession(secretHash: string): Promise<void>;
-  /** Every business with its health figures (purchases counted since `since`). */
-  health(since: Date): Promise<BusinessHealth[]>;
+  /** Every business with its health figures (purchases counted since `since`; points outstanding at `now`). */
+  health(since: Date, now: Date): Promise<BusinessHealth[]>;
+  /** The instance's latest backup (backups are of the whole instance, not of one business). */
+  lastBackup(): Promise<{ status: 'running' | 'done' | 'failed'; kind: 'manual' | 'daily'; createdAt: Date; finishedAt: Date | null } | null>;
 }

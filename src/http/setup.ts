@@ -7,7 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps.js';
-import { authenticateOperator, endOperatorSession, listBusinessHealth, operatorCreateBusiness, signInOperator } from '../app/operators.js';
+import { authenticateOperator, endOperatorSession, lastInstanceBackup, listBusinessHealth, operatorCreateBusiness, signInOperator } from '../app/operators.js';
 import { checkSetupBot, completeSetup, setupStatus } from '../app/setup.js';
 import type { Logger } from '../config/logger.js';
 import type { TelegramGateway } from '../core/index.js';
@@ -171,15 +171,17 @@ export function mountOperatorApi(http: Hono, o: SetupApiOptions): void {
   api.get('/businesses', async (c) => {
     await operatorOf(c);
     c.header('Cache-Control', 'no-store');
-    return c.json({ businesses: await listBusinessHealth(o.deps) });
+    return c.json({ businesses: await listBusinessHealth(o.deps), lastBackup: await lastInstanceBackup(o.deps) });
   });
 
   api.post('/businesses', async (c) => {
     await operatorOf(c);
     const body = await jsonBody(c, NewBusiness);
     const r = await operatorCreateBusiness(o.deps, body);
-    const inviteUrl = `${baseOf(o, c)}/cashier/?b=${r.businessId}#invite=${r.invite.token}`;
-    return c.json({ businessId: r.businessId, name: r.name, ownerInvitation: { url: inviteUrl, expiresAt: r.invite.expiresAt } }, 201);
+    const base = baseOf(o, c);
+    const inviteUrl = `${base}/cashier/?b=${r.businessId}#invite=${r.invite.token}`;
+    // The owner accepts on the cashier screen (name, e-mail, password), then signs in to the panel at adminUrl.
+    return c.json({ businessId: r.businessId, name: r.name, ownerInvitation: { url: inviteUrl, expiresAt: r.invite.expiresAt }, adminUrl: `${base}/admin/?b=${r.businessId}` }, 201);
   });
   errors(api, o.log);
   http.route('/api/operator', api);

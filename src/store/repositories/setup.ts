@@ -68,22 +68,31 @@ export function operatorRepository(db: Kysely<Database>): OperatorRepository {
     async endSession(secretHash) {
       await sql`delete from operator_sessions where secret_hash = ${secretHash}`.execute(db);
     },
-    async health(since) {
-      // Each figure from its own table, grouped once per table (no per-business queries).
+    async health(since, now) {
+      // Each figure from its own table, grouped once per table (no per-business queries); the last ledger entry by
+      // its index (business_id, created_at) per business.
       const r = await sql<{
-        id: string; name: string; created_at: Date; members: number; purchases_30d: number; last_purchase_at: Date | null;
+        id: string; name: string; timezone: string; currency: string; created_at: Date; members: number; purchases_30d: number; last_purchase_at: Date | null;
+        last_activity_at: Date | null; outstanding: string; active_staff: number; owner_joined: boolean;
         bots: { role: BotRole; username: string }[]; pending_bots: BotRole[]; webhook_failures: number;
       }>`
-        select b.id, b.name, b.created_at,
+        select b.id, b.name, b.timezone, b.currency, b.created_at,
           coalesce(m.n, 0)::int as members,
           coalesce(p.n, 0)::int as purchases_30d,
           p.last_at as last_purchase_at,
+          greatest(p.last_at, lt.last_at) as last_activity_at,
+          coalesce(l.points, 0)::bigint::text as outstanding,
+          coalesce(s.n, 0)::int as active_staff,
+          coalesce(s.owners, 0) > 0 as owner_joined,
           coalesce(bt.list, '[]'::json) as bots,
           coalesce(pb.list, '{}') as pending_bots,
           coalesce(w.n, 0)::int as webhook_failures
         from businesses b
         left join (select business_id, count(*) as n from members group by business_id) m on m.business_id = b.id
         left join (select business_id, count(*) filter (where occurred_at >= ${since}) as n, max(occurred_at) as last_at from purchases group by business_id) p on p.business_id = b.id
+        left join lateral (select max(created_at) as last_at from ledger_transactions where business_id = b.id) lt on true
+        left join (select business_id, sum(remaining) as points from lots where remaining > 0 and (expires_at is null or expires_at > ${now}) group by business_id) l on l.business_id = b.id
+        left join (select business_id, count(*) as n, count(*) filter (where role = 'owner') as owners from staff where status = 'active' group by business_id) s on s.business_id = b.id
         left join (select business_id, json_agg(json_build_object('role', role, 'username', username) order by role) as list from bots where disconnected_at is null group by business_id) bt on bt.business_id = b.id
         left join (select business_id, array_agg(role order by role) as list from pending_bot_tokens group by business_id) pb on pb.business_id = b.id
         left join (select business_id, count(*) as n from webhook_deliveries where status = 'failed' or (status = 'pending' and attempts > 0) group by business_id) w on w.business_id = b.id
@@ -91,14 +100,26 @@ export function operatorRepository(db: Kysely<Database>): OperatorRepository {
       return r.rows.map((x): BusinessHealth => ({
         id: x.id,
         name: x.name,
+        timezone: x.timezone,
+        currency: x.currency,
         createdAt: x.created_at,
         members: x.members,
         purchases30d: x.purchases_30d,
         lastPurchaseAt: x.last_purchase_at,
+        lastActivityAt: x.last_activity_at,
+        outstandingPoints: Number(x.outstanding),
+        activeStaff: x.active_staff,
+        ownerJoined: x.owner_joined,
         bots: x.bots,
         pendingBots: x.pending_bots,
         webhookFailures: x.webhook_failures,
       }));
+    },
+    async lastBackup() {
+      const r = await sql<{ status: 'running' | 'done' | 'failed'; kind: 'manual' | 'daily'; created_at: Date; finished_at: Date | null }>`
+        select status, kind, created_at, finished_at from backups order by created_at desc, id desc limit 1`.execute(db);
+      const x = r.rows[0];
+      return x ? { status: x.status, kind: x.kind, createdAt: x.created_at, finishedAt: x.finished_at } : null;
     },
   };
 }
