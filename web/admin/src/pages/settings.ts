@@ -8,6 +8,7 @@ import type { Ctx } from '../context.js';
 import { language, setPointsName, t, tOr } from '../i18n.js';
 import { parseDecimal, parseMoney, previewRules } from '../rules.js';
 import { field, input, select, statusLine } from '../ui.js';
+import { extraSections } from './settingsSections.js';
 
 const SAMPLE_MAJOR = 1000;
 
@@ -20,7 +21,7 @@ export async function settingsPage(main: HTMLElement, ctx: Ctx): Promise<void> {
     replace(main, h('h1', null, t('navSettings')), h('p', { class: 'status error' }, errorText(e)));
     return;
   }
-  replace(main, h('h1', null, t('navSettings')), rules(program, ctx), reminders(program), templates(), branding(program, ctx), info(program));
+  replace(main, h('h1', null, t('navSettings')), rules(program, ctx), reminders(program), ...extraSections(program, ctx), templates(), branding(program, ctx), info(program));
 }
 
 /** A form section that saves its own change with PATCH /program. */
