@@ -330,6 +330,10 @@ describe('the settings page', () => {
     expect(await email.locator('.field-error:visible').allInnerTexts()).toEqual(['Нужен адрес эл. почты, например hello@coffee.ru.']);
     expect((await shop.api.notificationChannels.list()).map((c) => c.channel)).toEqual(['sms']);
     await shot(page, 'channels');
+
+    // Telegram is the bots tab's: the link opens it.
+    await page.getByRole('link', { name: 'Открыть ботов' }).click();
+    await expect.poll(() => page.locator('[data-testid="tab-bots"]').getAttribute('aria-selected')).toBe('true');
     expect(errors).toEqual([]);
     await context.close();
   });

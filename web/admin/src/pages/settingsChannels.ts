@@ -38,11 +38,8 @@ export async function channelsSection(box: HTMLElement, ctx: Ctx): Promise<void>
     section(st('channelsTitle'),
       h('p', { class: 'muted' }, st('channelsHint')),
       h('h3', null, st('ch_telegram')), telegram,
-      h('p', null, st('telegramWhere'), ' ', h('a', { href: '/admin/staff#bots', onclick: (e: Event) => {
-        e.preventDefault();
-        history.pushState(null, '', '/admin/staff#bots');
-        ctx.go('staff');
-      } }, st('openBots')))),
+      // A plain link: the staff page opens the tab named by the address's #bots.
+      h('p', null, st('telegramWhere'), ' ', h('a', { href: '/admin/staff#bots' }, st('openBots')))),
     channelForm('vk', byChannel.get('vk') ?? null, ctx),
     channelForm('sms', byChannel.get('sms') ?? null, ctx),
     channelForm('email', byChannel.get('email') ?? null, ctx));
