@@ -12,7 +12,7 @@ import { staffMe } from '../app/till.js';
 import type { Logger } from '../config/logger.js';
 import type { StaffCaller } from './env.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
-import { tokenBucket } from './rateLimit.js';
+import { failureGate } from './rateLimit.js';
 import { issuesOf } from './route.js';
 
 export const SESSION_COOKIE = 'kopilka_session';
@@ -25,7 +25,20 @@ export const ADMIN_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'same-origin',
   'X-Frame-Options': 'DENY',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
 };
+
+/** HSTS for a year on every answer served over https (directly or behind a TLS proxy); never over plain http. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** On every response: no MIME sniffing, and HSTS when the request came over https. */
+export function baseSecurityHeaders(http: Hono): void {
+  http.use('*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('x-content-type-options')) c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    if (isHttps(c) && !c.res.headers.has('strict-transport-security')) c.res.headers.set('Strict-Transport-Security', HSTS);
+  });
+}
 
 const text = (max: number) => z.string().min(1).max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL');
 const SignIn = z.strictObject({ businessId: text(100), email: text(254), password: text(200) });
@@ -84,27 +97,6 @@ function clientAddress(c: Context): string {
   } catch {
     return 'unknown';
   }
-}
-
-/** Failures per key: after `burst` quick failures, further attempts are refused before any password is checked. */
-function failureGate(rate: number, burst: number, now: () => number) {
-  const bucket = tokenBucket(rate, now, burst);
-  const blockedUntil = new Map<string, number>();
-  return {
-    wait(key: string): number | null {
-      const until = blockedUntil.get(key);
-      if (until === undefined) return null;
-      if (until > now()) return Math.max(1, Math.ceil((until - now()) / 1000));
-      blockedUntil.delete(key);
-      return null;
-    },
-    fail(key: string): void {
-      const wait = bucket.take(key);
-      if (wait === null) return;
-      if (blockedUntil.size > 100_000) blockedUntil.clear();
-      blockedUntil.set(key, now() + wait * 1000);
-    },
-  };
 }
 
 /** Signs the browser in: the HttpOnly session cookie and a fresh readable CSRF cookie (also used by the set-up). */

@@ -76,7 +76,7 @@ interface Cached {
 
 /** The customer card app (web/card/dist) at /card/. */
 export function mountCardStatic(http: Hono, opts: CardStaticOptions): void {
-  mountStaticApp(http, { prefix: '/card', distDir: opts.distDir, csp: CARD_CSP, name: 'card app' });
+  mountStaticApp(http, { prefix: '/card', distDir: opts.distDir, csp: CARD_CSP, pageHeaders: { 'permissions-policy': 'camera=(), microphone=(), geolocation=()' }, name: 'card app' });
 }
 
 /** The cashier screen (web/cashier/dist) at /cashier/: its camera for QR codes on this site only. */

@@ -26,3 +26,28 @@ export function tokenBucket(rate: number, now: () => number = () => performance.
     },
   };
 }
+
+/**
+ * Failed attempts per key (sign-ins): after `burst` quick failures the key is refused for a while, and the caller
+ * asks `wait` BEFORE checking any password, so a right guess made while refused does not get in.
+ */
+export function failureGate(rate: number, burst: number, now: () => number = () => performance.now()) {
+  const bucket = tokenBucket(rate, now, burst);
+  const blockedUntil = new Map<string, number>();
+  return {
+    /** null when attempts are allowed; otherwise the seconds to wait. */
+    wait(key: string): number | null {
+      const until = blockedUntil.get(key);
+      if (until === undefined) return null;
+      if (until > now()) return Math.max(1, Math.ceil((until - now()) / 1000));
+      blockedUntil.delete(key);
+      return null;
+    },
+    fail(key: string): void {
+      const wait = bucket.take(key);
+      if (wait === null) return;
+      if (blockedUntil.size > 100_000) blockedUntil.clear();
+      blockedUntil.set(key, now() + wait * 1000);
+    },
+  };
+}

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../config/logger.js';
 import { mountApi, type ApiOptions } from './api.js';
-import { adminSecurityHeaders, mountAdminSession } from './adminSession.js';
+import { adminSecurityHeaders, baseSecurityHeaders, mountAdminSession } from './adminSession.js';
 import { mountCardApi, type CardApiOptions } from './card.js';
 import { mountAdminStatic, mountCardStatic, mountCashierStatic, type CardStaticOptions } from './cardStatic.js';
 import { mountStaffApi, type StaffApiOptions } from './staff.js';
@@ -47,6 +47,7 @@ const HEALTH_TIMEOUT_MS = 2_000;
 
 export function createHttpApp(deps: HttpDeps): Hono {
   const http = new Hono();
+  baseSecurityHeaders(http);
 
   http.get('/healthz', async (c) => {
     try {

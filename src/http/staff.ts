@@ -13,7 +13,7 @@ import { readAudit, requestRedeemCode, staffMe, tillAdjust, tillEarn, tillLookup
 import type * as C from '../client/staff.js';
 import type { Logger } from '../config/logger.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
-import { tokenBucket } from './rateLimit.js';
+import { failureGate, tokenBucket } from './rateLimit.js';
 import { mountStaffChat } from './staffChat.js';
 import { issuesOf } from './route.js';
 
@@ -84,7 +84,9 @@ export interface StaffApiOptions {
 
 export function mountStaffApi(http: Hono, o: StaffApiOptions): void {
   const api = new Hono();
-  const failures = tokenBucket(FAILED_SIGN_INS_PER_SECOND, o.rateClock, 10);
+  // Failed sign-ins per address and per e-mail: once over, refused before any password is checked.
+  const failures = failureGate(FAILED_SIGN_INS_PER_SECOND, 10, o.rateClock);
+  const failuresByEmail = failureGate(5 / 60, 10, o.rateClock);
   const loginStarts = tokenBucket(10 / 60, o.rateClock, 10);
   const limited = (wait: number | null) => {
     if (wait !== null) throw new HttpError(429, 'rate_limited', 'Too many requests from this address; wait and retry', {}, { 'Retry-After': String(wait) });
@@ -135,6 +137,10 @@ export function mountStaffApi(http: Hono, o: StaffApiOptions): void {
   api.post('/sessions', async (c) => {
     const input = await body(c, SignIn);
     const device = c.req.header('user-agent')?.slice(0, 200) ?? null;
+    const from = address(c);
+    const emailKey = 'password' in input && 'businessId' in input ? `${input.businessId}\n${input.email.trim().toLowerCase()}` : null;
+    const wait = Math.max(failures.wait(from) ?? 0, emailKey ? (failuresByEmail.wait(emailKey) ?? 0) : 0);
+    if (wait > 0) throw new HttpError(429, 'rate_limited', 'Too many failed sign-ins; wait and retry', {}, { 'Retry-After': String(wait) });
     try {
       const s =
         'initData' in input ? await signInStaffWithTelegram(o.deps, { ...input, device })
@@ -143,8 +149,8 @@ export function mountStaffApi(http: Hono, o: StaffApiOptions): void {
         : await signInStaffWithPassword(o.deps, { ...input, device });
       return c.json(s, 201);
     } catch (e) {
-      const wait = failures.take(address(c));
-      if (wait !== null) throw new HttpError(429, 'rate_limited', 'Too many failed sign-ins; wait and retry', {}, { 'Retry-After': String(wait) });
+      failures.fail(from);
+      if (emailKey) failuresByEmail.fail(emailKey);
       throw e;
     }
   });

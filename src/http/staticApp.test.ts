@@ -35,7 +35,7 @@ describe('mountStaticApp', () => {
     const card = await http.request('/card/');
     expect(await card.text()).toBe('<p>card</p>');
     expect(card.headers.get('content-security-policy')).toBe(CARD_CSP);
-    expect(card.headers.get('permissions-policy')).toBeNull();
+    expect(card.headers.get('permissions-policy')).toBe('camera=(), microphone=(), geolocation=()'); // no camera: the card shows its QR, never reads one
 
     expect(await (await http.request('/cashier/assets/cashier-1.js')).text()).toBe("console.log('cashier')");
     expect((await http.request('/cashier/assets/card-1.js')).status).toBe(404);
