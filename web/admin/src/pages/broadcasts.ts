@@ -18,15 +18,29 @@ export async function broadcastsPage(main: HTMLElement, ctx: Ctx): Promise<void>
       const { items } = await api.broadcasts.list({ limit: 50 });
       replace(listBox, table(t('broadcastsList'), [t('bcName'), t('colStatus'), t('colWhen'), t('bcReport')], items.map((b) => [
         b.name,
-        h('span', null, tOr(`status_${b.status}`, b.status), h('br'), h('small', { class: 'muted' }, progressText(b))),
+        h('span', null, tOr(`status_${b.status}`, b.status), h('br'), sending(b) ? progressMeter(b) : null, h('small', { class: 'muted' }, progressText(b))),
         ctx.when(b.scheduledAt ?? b.createdAt),
         reportCell(b, ctx, () => void loadList()),
       ])));
+      // While one is being planned or sent, the list refreshes itself so its progress moves (until the page is left).
+      clearTimeout(refresh);
+      if (items.some(sending)) refresh = setTimeout(() => void (listBox.isConnected ? loadList() : undefined), REFRESH_MS);
     } catch (e) {
       replace(listBox, h('p', { class: 'status error' }, errorText(e)));
     }
   }
+  let refresh: ReturnType<typeof setTimeout> | undefined;
   await loadList();
+}
+
+const REFRESH_MS = 3000;
+const sending = (b: Broadcast) => b.status === 'planning' || b.status === 'running';
+
+/** Messages dealt with (sent, failed or skipped) of those planned, as a native progress bar (role progressbar). */
+function progressMeter(b: Broadcast): HTMLElement {
+  const p = b.progress;
+  const done = p.sent + p.failed + p.skipped;
+  return h('progress', { max: String(Math.max(p.planned, done, 1)), value: String(done), 'aria-label': progressText(b), 'data-testid': 'broadcast-progress' });
 }
 
 const progressText = (b: Broadcast) => t('bcProgress', { sent: b.progress.sent, planned: b.progress.planned, failed: b.progress.failed, pending: b.progress.pending });
