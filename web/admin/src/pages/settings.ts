@@ -8,6 +8,7 @@ import type { Ctx } from '../context.js';
 import { language, setPointsName, t, tOr } from '../i18n.js';
 import { parseDecimal, parseMoney, previewRules } from '../rules.js';
 import { field, input, select, statusLine } from '../ui.js';
+import { profileSections } from './settingsProfile.js';
 import { extraSections } from './settingsSections.js';
 
 const SAMPLE_MAJOR = 1000;
@@ -21,7 +22,7 @@ export async function settingsPage(main: HTMLElement, ctx: Ctx): Promise<void> {
     replace(main, h('h1', null, t('navSettings')), h('p', { class: 'status error' }, errorText(e)));
     return;
   }
-  replace(main, h('h1', null, t('navSettings')), rules(program, ctx), reminders(program), ...extraSections(program, ctx), templates(), branding(program, ctx), info(program));
+  replace(main, h('h1', null, t('navSettings')), rules(program, ctx), reminders(program), ...extraSections(program, ctx), templates(), branding(program, ctx), profileSections());
 }
 
 /** A form section that saves its own change with PATCH /program. */
@@ -200,10 +201,4 @@ function branding(p: Program, ctx: Ctx): HTMLElement {
       h('div', null, field(t('cardColor'), card), field(t('cardTextColor'), text), field(t('accentColor'), accent), field(t('logoUrl'), logo)),
       h('div', null, h('p', { class: 'muted' }, t('cardPreview')), preview)),
   ], () => ({ branding: { cardColor: card.value, cardTextColor: text.value, accentColor: accent.value, logoUrl: logo.value.trim() || null } }));
-}
-
-function info(p: Program): HTMLElement {
-  const text = h('textarea', { name: 'infoText', rows: 6, maxlength: 4000 });
-  text.value = p.infoText;
-  return saver(t('infoTitle'), 'info', [field(t('infoText'), text)], () => ({ infoText: text.value }));
 }

@@ -5,7 +5,7 @@ import type { Page, PageContext } from '../context.js';
 import { h } from '../../../shared/dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 import { locale, t, type MessageKey } from '../i18n.js';
-import { richText } from '../richText.js';
+import { richText } from '../../../shared/richText.js';
 import { brandMark } from './card.js';
 
 const DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

@@ -1,6 +1,6 @@
-// The Info page's HTML, cleaned by the server (src/app/richText.ts), put on the page. Belt and braces: it is parsed
-// in an inert document (DOMParser: no scripts run, nothing loads) and only the allowed elements and safe link
-// attributes are copied into the page, so even a page stored before cleaning cannot bring a script or a handler.
+// The Info page's HTML, cleaned by the server (src/app/richText.ts), put on a page: the card app, and the panel's
+// editor and preview. Belt and braces: it is parsed in an inert document (DOMParser: no scripts run, nothing loads)
+// and only the allowed elements and safe link attributes are copied, so no script or handler can come along.
 const TAGS = new Set(['P', 'BR', 'B', 'STRONG', 'I', 'EM', 'U', 'S', 'UL', 'OL', 'LI', 'H2', 'H3', 'A']);
 const SAFE_HREF = /^(https?:|mailto:|tel:)/i;
 
@@ -36,4 +36,11 @@ export function richText(html: string): DocumentFragment {
   const fragment = document.createDocumentFragment();
   copy(new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html').body, fragment);
   return fragment;
+}
+
+/** The same, as HTML text (the panel cleans what is pasted into its editor with it). */
+export function cleanHtml(html: string): string {
+  const box = document.createElement('div');
+  box.appendChild(richText(html));
+  return box.innerHTML;
 }
