@@ -3,8 +3,10 @@
 // Referrer-Policy, no framing of the panel (frame-ancestors 'none' + X-Frame-Options), a Permissions-Policy; every
 // answer has nosniff, and HSTS exactly when served over https (directly or behind a TLS proxy). Sign-ins are
 // limited: after a burst of failures from one address the panel's and the cashier screen's sign-ins refuse (429 +
-// Retry-After) before any password is checked, so even the right password does not get in until the wait is over.
+// Retry-After) before any password is checked, so even the right password does not get in until the wait is over;
+// the platform operator's sign-in alike.
 import { describe, expect, it } from 'vitest';
+import { createOperator } from '../src/app/operators.js';
 import { inviteStaff } from '../src/app/staff.js';
 import { useApi } from './support/apiServer.js';
 import { STAFF_PASSWORD, aStaff } from './support/staff.js';
@@ -121,5 +123,16 @@ describe('sign-in limits', () => {
     const ok = await post('/api/staff/sessions', { businessId: shop.id, email: cashier.email, password: STAFF_PASSWORD });
     expect(ok.status).toBe(201);
     expect(((await ok.json()) as { sessionToken: string }).sessionToken).toMatch(/^kss_/);
+  });
+
+  it('the platform operator: refused after a burst of failures, the right password included', async () => {
+    await createOperator(h.t.deps, { email: 'ops@platform.test', password: 'operator password 1' });
+    // This server's operator limit runs on the real clock (1 failure a second refills): fail until refused.
+    let status = 0;
+    for (let i = 0; i < 30 && status !== 429; i++) status = (await post('/api/operator/session', { email: 'ops@platform.test', password: `guess ${i}` })).status;
+    expect(status).toBe(429);
+    const right = await post('/api/operator/session', { email: 'ops@platform.test', password: 'operator password 1' });
+    expect(right.status).toBe(429);
+    expect(right.headers.getSetCookie()).toEqual([]);
   });
 });

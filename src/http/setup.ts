@@ -13,7 +13,7 @@ import type { Logger } from '../config/logger.js';
 import type { TelegramGateway } from '../core/index.js';
 import { CSRF_COOKIE, checkCsrf, isHttps, ownOrigin, setSessionCookies } from './adminSession.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
-import { tokenBucket } from './rateLimit.js';
+import { failureGate, tokenBucket } from './rateLimit.js';
 import { issuesOf } from './route.js';
 
 export const OPERATOR_COOKIE = 'kopilka_operator';
@@ -127,7 +127,8 @@ export function mountSetupApi(http: Hono, o: SetupApiOptions): void {
 
 export function mountOperatorApi(http: Hono, o: SetupApiOptions): void {
   const api = new Hono();
-  const failures = tokenBucket(1, o.rateClock, 10);
+  // Failed sign-ins per address: once over, refused before the password is checked.
+  const failures = failureGate(1, 10, o.rateClock);
   const cookie = { path: '/api/operator', httpOnly: true, sameSite: 'Strict' as const };
 
   const operatorOf = async (c: Context) => {
@@ -140,12 +141,13 @@ export function mountOperatorApi(http: Hono, o: SetupApiOptions): void {
   api.post('/session', async (c) => {
     const address = clientAddress(c);
     const body = await jsonBody(c, SignIn);
+    const wait = failures.wait(address);
+    if (wait !== null) throw new HttpError(429, 'rate_limited', 'Too many failed sign-ins; wait and retry', {}, { 'Retry-After': String(wait) });
     let session;
     try {
       session = await signInOperator(o.deps, body);
     } catch (e) {
-      const wait = failures.take(address);
-      if (wait !== null) throw new HttpError(429, 'rate_limited', 'Too many failed sign-ins; wait and retry', {}, { 'Retry-After': String(wait) });
+      failures.fail(address);
       throw e;
     }
     const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - o.deps.clock.now().getTime()) / 1000));
