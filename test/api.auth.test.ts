@@ -98,6 +98,8 @@ describe('the contract in public', () => {
       'listChats', 'getChatThread', 'replyToChat',
       // backups (issue 7)
       'startBackup', 'listBackups', 'getBackup', 'downloadBackup',
+      // the member page: profile and "resend sign-in link" (issue 7)
+      'getMemberProfile', 'resendSignInLink',
     ].sort());
     const record = doc.paths['/api/v1/purchases']?.post;
     expect(Object.keys(record?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '404', '409', '422', '429', 'default']));

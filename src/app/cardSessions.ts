@@ -48,6 +48,12 @@ export async function issueSignInToken(deps: AppDeps, input: { businessId: strin
   });
 }
 
+/** A new one-time sign-in token and what is stored of it (its hash), valid `minutes` from `now`. */
+export function newSignInToken(now: Date, minutes: number): { token: string; tokenHash: string; expiresAt: Date } {
+  const token = secret('ksl_', 24);
+  return { token, tokenHash: hash(token), expiresAt: new Date(now.getTime() + minutes * 60_000) };
+}
+
 /** A one-time sign-in token for a member already found (sent with a sign-in code). */
 export async function issueSignInTokenFor(deps: AppDeps, input: { businessId: string; memberId: string; minutes: number }): Promise<{ token: string; expiresAt: string }> {
   const token = secret('ksl_', 24);

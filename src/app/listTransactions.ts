@@ -10,7 +10,7 @@ export interface TransactionView {
   points: number;
   balanceAfter: number;
   reason: string | null;
-  who: { type: string; id: string | null };
+  who: { type: string; id: string | null; name: string | null };
   when: string;
   purchaseId: string | null;
 }
@@ -53,7 +53,7 @@ export async function listTransactions(
         points: r.points,
         balanceAfter: r.balanceAfter,
         reason: r.reason,
-        who: { type: r.actor.type, id: r.actor.id },
+        who: { type: r.actor.type, id: r.actor.id, name: r.actorName },
         when: r.createdAt.toISOString(),
         purchaseId: r.purchaseId,
       })),

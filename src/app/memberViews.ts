@@ -187,6 +187,9 @@ export interface MessageView {
   sentAt: string | null;
 }
 
+/** A sign-in link's one-time token is the member's alone: staff see that a link went, never the link itself. */
+const withoutSecrets = (text: string | null): string | null => (text === null ? null : text.replace(/#signin=[A-Za-z0-9_-]+/g, '#signin=…'));
+
 /** Messages to the member, newest first: what kind, by which channel, whether it went, and the text as sent. */
 export async function memberMessages(deps: AppDeps, input: { businessId: string; memberId: string; limit?: number | undefined; cursor?: string | undefined }): Promise<{ items: MessageView[]; nextCursor: string | null }> {
   const limit = pageLimit(input.limit);
@@ -197,7 +200,7 @@ export async function memberMessages(deps: AppDeps, input: { businessId: string;
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((m) => ({ id: m.id, kind: m.kind, purpose: m.purpose, channel: m.channel, status: m.status, deliveryStatus: m.deliveryStatus, text: m.text, error: m.lastError, createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null })),
+      items: page.map((m) => ({ id: m.id, kind: m.kind, purpose: m.purpose, channel: m.channel, status: m.status, deliveryStatus: m.deliveryStatus, text: withoutSecrets(m.text), error: m.lastError, createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null })),
       nextCursor: rows.length > limit && last ? encode([last.createdAt.toISOString(), last.id]) : null,
     };
   });

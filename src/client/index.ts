@@ -9,6 +9,7 @@ import { adminReadMethods } from './adminReads.js';
 import { businessMethods } from './business.js';
 import { backupMethods } from './backups.js';
 import { chatMethods } from './chats.js';
+import { memberActionMethods } from './memberActions.js';
 import { teamMethods } from './team.js';
 export type { ApiKey, ApiKeyCreated, Bot, Invitation, InvitationCreate, StaffPatch, TeamMember } from './team.js';
 export type { BusinessProfile, BusinessProfileUpdate } from './business.js';
@@ -159,6 +160,8 @@ export function createClient(o: ClientOptions) {
     admin: adminReadMethods(get),
     /** The members' chat (staff sessions only): chats.list / chats.thread / chats.reply. */
     chats: chatMethods(get, write),
+    /** The admin panel's member page: memberActions.profile / sendSignInLink. */
+    memberActions: memberActionMethods(get, async (path) => (await request('POST', path)).body as never),
     /** Staff, API keys and bots: team.staff / team.apiKeys / team.bots. */
     team: teamMethods(async (method, path, body) => (await request(method, path, { body })).body as never),
     /** Backups: backups.start / list / get, and downloadUrl for the file. */

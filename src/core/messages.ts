@@ -3,8 +3,8 @@
 import type { Channel, MessagePurpose } from './channels.js';
 import type { MessageKind } from './messageTemplates.js';
 
-/** Template kinds, plus chat replies (the staff member's own words). */
-export type MessageType = MessageKind | 'chat';
+/** Template kinds, plus chat replies (the staff member's own words) and card sign-in links staff send on request. */
+export type MessageType = MessageKind | 'chat' | 'sign_in_link';
 
 /**
  * scheduled: waits for its send time; queued: handed to the queue; sending: a worker has it; sent; failed: no

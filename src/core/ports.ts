@@ -174,6 +174,8 @@ export interface LedgerTransactionRecord {
   balanceAfter: Points;
   reason: string | null;
   actor: Actor;
+  /** The staff member's or API key's name, when the actor is one. */
+  actorName: string | null;
   purchaseId: string | null;
   createdAt: Date;
 }

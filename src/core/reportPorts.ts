@@ -142,4 +142,6 @@ export interface ReportRepository {
   messages(businessId: string, memberId: string, limit: number, before: { at: Date; id: string } | null): Promise<MemberMessageRecord[]>;
   purchases(businessId: string, memberId: string, limit: number, before: { at: Date; id: string } | null): Promise<MemberPurchaseRecord[]>;
   audit(businessId: string, q: AuditQuery): Promise<(AuditEntry & { id: number })[]>;
+  /** How the member can be reached (the admin panel's profile): channels failed for good, and their language. */
+  memberReach(businessId: string, memberId: string): Promise<{ deadChannels: string[]; language: string | null } | null>;
 }

@@ -24,6 +24,7 @@ import { broadcastRoutes } from './api/broadcasts.js';
 import { dataRoutes } from './api/dataExchange.js';
 import { adminReadRoutes } from './api/adminReads.js';
 import { chatRoutes } from './api/chats.js';
+import { memberActionRoutes } from './api/memberActions.js';
 import { posterRoutes } from './api/poster.js';
 import { teamRoutes } from './api/team.js';
 import { backupRoutes } from './api/backups.js';
@@ -126,6 +127,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   dataRoutes(router);
   adminReadRoutes(router);
   chatRoutes(router);
+  memberActionRoutes(router);
   posterRoutes(router, o.cardLinkBase ?? null);
   teamRoutes(router, { telegram: o.telegram ?? null, cashierBase: o.cashierBase ?? '/cashier/' });
   backupRoutes(router, o.backups ?? null);

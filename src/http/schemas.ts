@@ -246,7 +246,7 @@ export const Transaction = z
     points: points('Signed change'),
     balanceAfter: points('Available points right after'),
     reason: z.string().nullable(),
-    who: z.object({ type: z.string().describe('system, api_key, staff, cli, member'), id: z.string().nullable() }),
+    who: z.object({ type: z.string().describe('system, api_key, staff, cli, member'), id: z.string().nullable(), name: z.string().nullable().describe('The staff member\'s or API key\'s name; null for others') }),
     when: timestamp('When it happened'),
     purchaseId: z.string().nullable(),
   })

@@ -42,6 +42,11 @@ export function ledgerRepository(db: Kysely<Database>): LedgerRepository {
       let q = db
         .selectFrom('ledger_transactions')
         .selectAll()
+        // Who did it by name: the staff member's or the API key's (as they are named now).
+        .select(sql<string | null>`case ledger_transactions.actor_type
+            when 'staff' then (select s.name from staff s where s.business_id = ledger_transactions.business_id and s.id::text = ledger_transactions.actor_id)
+            when 'api_key' then (select k.name from api_keys k where k.business_id = ledger_transactions.business_id and k.id::text = ledger_transactions.actor_id)
+          end`.as('actor_name'))
         .where('business_id', '=', businessId)
         .where('member_id', '=', memberId);
       if (before) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(before.createdAt, before.id)));
@@ -54,6 +59,7 @@ export function ledgerRepository(db: Kysely<Database>): LedgerRepository {
         balanceAfter: r.balance_after,
         reason: r.reason,
         actor: { type: r.actor_type as ActorType, id: r.actor_id },
+        actorName: r.actor_name,
         purchaseId: r.purchase_id,
         createdAt: r.created_at,
       }));

@@ -272,6 +272,11 @@ export function reportRepository(db: Kysely<Database>): ReportRepository {
       const rows = (await query.orderBy('id', 'desc').limit(q.limit).execute()) as Selectable<AuditLogTable>[];
       return rows.map(toAudit);
     },
+
+    async memberReach(businessId, memberId) {
+      const r = await db.selectFrom('members').select(['dead_channels', 'language']).where('business_id', '=', businessId).where('id', '=', memberId).executeTakeFirst();
+      return r ? { deadChannels: r.dead_channels, language: r.language } : null;
+    },
   };
 }
 
