@@ -219,6 +219,11 @@ describe('customers and the member page', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('[data-testid="member-profile"] dl').waitFor();
     await shot(page, 'page-phone-en');
+    // "Back" returns to the list as it was left: the search is in the address again, and its result.
+    await page.locator('[data-testid="back"]').click();
+    await page.locator(`[data-testid="members"] a[data-member="${irina.id}"]`).waitFor({ timeout: 15_000 });
+    expect(new URL(page.url()).searchParams.get('q')).toBe('Ирина');
+    expect(await page.getByLabel('Search', { exact: true }).inputValue()).toBe('Ирина');
     expect(errors).toEqual([]);
     await context.close();
   });

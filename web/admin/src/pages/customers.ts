@@ -14,6 +14,9 @@ import { button, field, input, select, statusLine, table } from '../ui.js';
 type Row = Pick<MemberListItem, 'id' | 'name' | 'phone' | 'cardNumber' | 'balance' | 'totalSpent' | 'blocked' | 'tier'> & { lastPurchaseAt?: string | null };
 type SearchBy = 'any' | 'phone' | 'last4' | 'card' | 'name';
 
+/** The member last opened from the list (sessionStorage): their page's "Back" goes back to the list as it was. */
+export const FROM_LIST = 'kopilka.customers.opened';
+
 /** The address's parameter for each control. */
 const PARAMS = ['q', 'by', 'sort', 'order', 'tier', 'from', 'before', 'idle', 'bmin', 'bmax', 'bday', 'mk', 'ch'] as const;
 type Param = (typeof PARAMS)[number];
@@ -122,6 +125,8 @@ export async function customersPage(main: HTMLElement, ctx: Ctx): Promise<void> 
     replace(list, table(t('navCustomers'), [t('colName'), t('colPhone'), t('colCard'), ct('colTier'), t('colBalance'), t('colSpent'), t('colLastPurchase')], rows.map((m) => [
       h('a', { href: pathOf('member', { id: m.id }), 'data-member': m.id, onclick: (e: Event) => {
         e.preventDefault();
+        // "Back" on the member page returns to this very list (its filters are in the address).
+        sessionStorage.setItem(FROM_LIST, m.id);
         ctx.go('member', { id: m.id });
       } }, m.name ?? t('noName'), m.blocked ? h('span', { class: 'badge' }, ` ${t('blocked')}`) : null),
       m.phone,

@@ -13,6 +13,7 @@ import type { Ctx } from '../context.js';
 import { ct, ctOr } from '../customersText.js';
 import { language, t, tOr } from '../i18n.js';
 import { button, field, input, section, statusLine, table } from '../ui.js';
+import { FROM_LIST } from './customers.js';
 
 type Who = { type: string; id: string | null; name?: string | null };
 
@@ -39,7 +40,11 @@ export async function memberPage(main: HTMLElement, ctx: Ctx, params: Record<str
     return;
   }
   const m = member;
-  const back = button(`← ${t('back')}`, () => (history.length > 1 ? history.back() : ctx.go('customers')), { class: 'btn link' });
+  const back = button(`← ${t('back')}`, () => {
+    if (sessionStorage.getItem(FROM_LIST) !== id) return ctx.go('customers');
+    sessionStorage.removeItem(FROM_LIST);
+    history.back();
+  }, { class: 'btn link', 'data-testid': 'back' });
   const head = h(
     'div',
     { class: 'figures' },
