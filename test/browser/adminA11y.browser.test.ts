@@ -1,7 +1,7 @@
 // Accessibility in headless Chromium: axe-core (node_modules/axe-core, injected into the page, rules wcag2a + wcag2aa)
 // runs on every main screen — the set-up wizard's steps and its final screen, the panel's sign-in (also showing an
 // error), dashboard, customers, member page, broadcasts, inbox, settings, staff with its integrations and bots tabs,
-// data, audit — and on the card app and the cashier screen. Any serious or critical violation fails the test, all of
+// data, audit — and on the card app and the cashier screen (light and dark). Any serious or critical violation fails the test, all of
 // them listed. Keyboard: Tab reaches the sign-in form and the side menu, Enter signs in and opens a page, and the
 // focused element shows a visible outline. Every request goes to this server only. Screenshots: a11y-*.png.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueSignInToken } from '../../src/app/cardSessions.js';
+import { receiveMemberMessage } from '../../src/app/chat.js';
 import { issueSetupToken } from '../../src/app/setup.js';
 import { inviteStaff } from '../../src/app/staff.js';
 import { useApi } from '../support/apiServer.js';
@@ -107,6 +108,7 @@ describe('accessibility', () => {
     for (const name of ['Ирина', 'Олег', 'Мария']) members.push(await shop.api.members.create({ phone: nextPhone(), name }));
     for (const m of members) await shop.api.purchases.create({ member: { id: m.id }, amount: 120_000 }); // (checked against the OpenAPI document)
     await shop.api.members.adjust(members[0]!.id, { points: 40, reason: 'подарок' });
+    await receiveMemberMessage(h.t.deps, { businessId: shop.id, memberId: members[0]!.id, text: 'Не пришли баллы за покупку', channel: 'telegram' });
     const owner = await aStaff(h, shop.id, 'owner', 'Владелец');
     {
       const { ctx, page, requests, errors } = await context();
@@ -127,7 +129,8 @@ describe('accessibility', () => {
         ['customers', '/admin/customers', '[data-testid="members"] table'],
         ['member', `/admin/customers/${members[0]!.id}`, '[data-testid="member-balance"]'],
         ['broadcasts', '/admin/broadcasts', 'main h1'],
-        ['inbox', '/admin/inbox', 'main h1'],
+        ['inbox', '/admin/inbox', '[data-testid="inbox-list"] a'],
+        ['inbox-thread', `/admin/inbox/${members[0]!.id}`, '[data-testid="inbox-thread"] li'],
         ['settings', '/admin/settings', '[data-testid="rules-preview"]'],
         ['staff', '/admin/staff', 'main h1'],
         ['integrations', '/admin/staff#integrations', 'main h1'],
@@ -156,6 +159,8 @@ describe('accessibility', () => {
       await page.locator('[data-testid="qr"]').waitFor({ state: 'visible', timeout: 15_000 });
       await page.waitForLoadState('networkidle');
       found.push(...(await audit(page, 'card')));
+      await page.emulateMedia({ colorScheme: 'dark' }); // the card follows the phone's dark mode
+      found.push(...(await audit(page, 'card-dark')));
       allRequests.push(...requests);
       await ctx.close();
     }
@@ -174,6 +179,8 @@ describe('accessibility', () => {
       await page.locator('[data-testid="qr-file"]').waitFor({ state: 'attached', timeout: 15_000 });
       await page.waitForLoadState('networkidle');
       found.push(...(await audit(page, 'cashier')));
+      await page.emulateMedia({ colorScheme: 'dark' });
+      found.push(...(await audit(page, 'cashier-dark')));
       allRequests.push(...requests);
       await ctx.close();
     }
