@@ -1,6 +1,7 @@
 // The operator's list of businesses as shown: search by name and the sort orders. Pure (operatorList.test.ts).
 import type { BusinessHealth } from '../../../src/client/operator.js';
-import type { Lang } from './i18n.js';
+/** The panel's languages (as in i18n.ts, which needs the DOM and so stays out of this pure module). */
+type Lang = 'ru' | 'en';
 
 export type SortKey = 'name' | 'created' | 'members' | 'activity' | 'outstanding';
 
