@@ -27,7 +27,7 @@ export const migrations: Record<string, Migration> = {
   '010_imports': m010,
   '011_card_opens': m011,
   '012_setup': m012,
-  '014_business_profile': m014,
   '013_work_progress': m013,
+  '014_business_profile': m014,
   '019_backup_requested_by': m019,
 };
