@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { purgeWorkProgress } from '../src/app/workProgress.js';
 import type { WorkProgress } from '../src/client/index.js';
 import { failure, useApi } from './support/apiServer.js';
+import { aStaff, STAFF_PASSWORD } from './support/staff.js';
 
 const h = useApi();
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
@@ -95,5 +96,29 @@ describe('GET /progress/{id}', () => {
     h.t.clock.advance(2 * 3_600_000);
     expect(await purgeWorkProgress(h.t.deps)).toBeGreaterThanOrEqual(1);
     expect(await failure(api.progress.get(progressId))).toMatchObject({ status: 404, code: 'progress_not_found' });
+  });
+
+  it('staff see the progress of work they may start: a manager an export\'s, not an import\'s; a cashier neither', async () => {
+    const { id, api } = await h.business();
+    const cookieOf = async (role: 'manager' | 'cashier') => {
+      const st = await aStaff(h, id, role);
+      const res = await fetch(`${h.url}/api/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ businessId: id, email: st.email, password: STAFF_PASSWORD }) });
+      expect(res.status).toBe(204);
+      return res.headers.getSetCookie().map((c) => c.split(';')[0] as string).join('; ');
+    };
+    const imported = randomUUID();
+    await api.imports.dryRun({ fileName: 'a.csv', contentBase64: b64(csvOf(2, 950)), mapping, expiresOn: null, progressId: imported });
+    const exported = randomUUID();
+    await (await api.exports.download('members', 'csv', { progressId: exported })).arrayBuffer();
+    const manager = await cookieOf('manager');
+    const read = (progressId: string, cookie: string) => h.fetch(`${h.url}/api/v1/progress/${progressId}`, { headers: { cookie } });
+    const seen = await read(exported, manager);
+    expect(seen.status).toBe(200);
+    expect(await seen.json()).toMatchObject({ kind: 'export_members' });
+    const refused = await read(imported, manager);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'forbidden' });
+    const cashier = await cookieOf('cashier');
+    expect((await read(exported, cashier)).status).toBe(403);
   });
 });
