@@ -100,6 +100,8 @@ describe('the contract in public', () => {
       'startBackup', 'listBackups', 'getBackup', 'downloadBackup',
       // the member page: profile and "resend sign-in link" (issue 7)
       'getMemberProfile', 'resendSignInLink',
+      // the business profile and its Info page (issue 7)
+      'getBusiness', 'updateBusiness',
     ].sort());
     const record = doc.paths['/api/v1/purchases']?.post;
     expect(Object.keys(record?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '404', '409', '422', '429', 'default']));
