@@ -14,6 +14,7 @@ import {
   type StaffMember,
   type TelegramGateway,
 } from '../core/index.js';
+import { EMPTY_BUSINESS_PROFILE, checkBusinessProfile } from '../core/businessProfile.js';
 import { connectBot } from './bots.js';
 import type { AppDeps } from './deps.js';
 import { checkPassword, hashPassword } from './passwords.js';
@@ -127,7 +128,10 @@ function validate(input: SetupInput): { problems: Problem[]; program: Program; o
   if (name.length < 1 || name.length > 200) problems.push({ path: 'business.name', message: 'name must be 1–200 characters' });
   if (!isValidTimeZone(b.timezone)) problems.push({ path: 'business.timezone', message: `unknown time zone "${b.timezone}" (use an IANA name such as Europe/Moscow)` });
   if (!currencies.has(b.currency.toUpperCase())) problems.push({ path: 'business.currency', message: `unknown currency "${b.currency}" (use an ISO 4217 code such as RUB)` });
-  if ((b.address ?? '').length > 500) problems.push({ path: 'business.address', message: 'address must be at most 500 characters' });
+  // The address becomes the business profile's too: checked as PATCH /business checks it.
+  const addressProblems: string[] = [];
+  checkBusinessProfile({ ...EMPTY_BUSINESS_PROFILE, address: (b.address ?? '').trim() }, addressProblems);
+  for (const message of addressProblems) problems.push({ path: 'business.address', message });
   const p = input.program;
   const earn = percentToBp(p.earnPercent);
   if (earn === null) problems.push({ path: 'program.earnPercent', message: 'earnPercent must be a number from 0 to 100 with at most two decimals' });
@@ -192,7 +196,10 @@ export async function completeSetup(deps: AppDeps, telegram: TelegramGateway | n
     const name = b.name.trim();
     await repos.businesses.insert({ id: businessId, name, timezone: b.timezone, currency: b.currency.toUpperCase(), region: 'RU', program, createdAt: now });
     const address = b.address?.trim();
-    if (address) await repos.businesses.insertLocation({ id: deps.newId(), businessId, name, address });
+    if (address) {
+      await repos.businesses.insertLocation({ id: deps.newId(), businessId, name, address });
+      await repos.businesses.setProfile(businessId, { ...EMPTY_BUSINESS_PROFILE, address });
+    }
     await repos.staff.insert(staff);
     await repos.staff.addAudit({ businessId, at: now, staffId: staff.id, staffRole: 'owner', action: 'staff.joined', memberId: null, points: null, issuedPoints: 0, amount: null, channel: 'setup', details: { role: 'owner', via: 'setup' } });
     await repos.outbox.add({ businessId, type: 'business.created', payload: { businessId, name } }, now);

@@ -109,7 +109,7 @@ export function setupPage(root: HTMLElement): void {
       logoPreview.hidden = !src;
       if (src) logoPreview.src = src;
     }
-    const address = wizardField('', input({ name: 'address', autocomplete: 'street-address', maxlength: 500 }));
+    const address = wizardField('', input({ name: 'address', autocomplete: 'street-address', maxlength: 300 }));
     const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const zones = d.timezones.includes(localZone) || !localZone ? d.timezones : [localZone, ...d.timezones];
     const suggested = localZone && zones.includes(localZone) ? localZone : (d.timezones[0] ?? 'Europe/Moscow');
