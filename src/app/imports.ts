@@ -21,6 +21,7 @@ import {
   type ImportRecord,
   type ImportRow,
   type Member,
+  type MemberLot,
   type NewLedgerTransaction,
   type NewLot,
   type OutboxEvent,
@@ -103,7 +104,6 @@ export interface ImportView {
 }
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
-const PROGRESS_EVERY = 500;
 const cryptoRandom = () => randomInt(0, 1_000_000_000) / 1_000_000_000;
 
 /** The table in the file: an XLSX workbook's first sheet, or CSV in UTF-8 (with or without BOM) or Windows-1251 (1C). */
@@ -208,11 +208,18 @@ function refuse(rows: Planned[]): never {
   });
 }
 
+export interface ImportOptions {
+  /** Told the import's id as soon as it is recorded (before its rows are written). */
+  importId?: (id: string) => void;
+  /** Where new card numbers' digits come from (a test's fixed sequence); cryptographic randomness otherwise. */
+  random?: () => number;
+}
+
 /** A dry run: what a real run would do with each row; changes nothing. */
 export async function importMembers(deps: AppDeps, input: ImportInput & { dryRun: true }): Promise<DryRunReport>;
 /** A real run: all rows in one transaction, or nothing (import_has_errors); the same file again replays the first result. */
-export async function importMembers(deps: AppDeps, input: ImportInput & { dryRun: false }, o?: { importId?: (id: string) => void }): Promise<ImportResult>;
-export async function importMembers(deps: AppDeps, input: ImportInput, o: { importId?: (id: string) => void } = {}): Promise<DryRunReport | ImportResult> {
+export async function importMembers(deps: AppDeps, input: ImportInput & { dryRun: false }, o?: ImportOptions): Promise<ImportResult>;
+export async function importMembers(deps: AppDeps, input: ImportInput, o: ImportOptions = {}): Promise<DryRunReport | ImportResult> {
   const fileName = String(input.fileName ?? '').trim().slice(0, 200) || 'import';
   if (input.content.length > MAX_IMPORT_BYTES) throw new DomainError('import_unreadable', `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it`);
   const { header, rows: raw } = readTable(input.content);
@@ -262,13 +269,17 @@ export async function importMembers(deps: AppDeps, input: ImportInput, o: { impo
       if (planned.some((r) => r.problems.length > 0)) refuse(planned);
       const lotTimes = expiresOn === null ? { activatesAt: now, expiresAt: lotSchedule(business.program, business.timezone, now).expiresAt } : { activatesAt: now, expiresAt: endOfLocalDay(expiresOn, business.timezone) };
       const reason = `import ${fileName}`.slice(0, 500);
+      const context: RowContext = { importId, reason, actor, now, lotTimes, random: o.random ?? cryptoRandom, cards: new Set(planned.flatMap((r) => (r.card ? [r.card] : []))) };
+      await lockMatched(repos, business, planned);
+      const size = chunkSize(planned.length);
       let done = 0;
-      for (const r of planned) {
-        await importRow(repos, deps, business, r, { importId, reason, actor, now, lotTimes });
-        done += 1;
+      for (let i = 0; i < planned.length; i += size) {
+        const chunk = planned.slice(i, i + size);
+        await importChunk(repos, deps, business, chunk, context);
+        done += chunk.length;
         input.onProgress?.({ done, total: planned.length });
-        // Progress goes through a transaction of its own, so it is seen while this one runs.
-        if (done % PROGRESS_EVERY === 0) await deps.uow.run((p) => p.imports.progress(business.id, importId, done));
+        // Progress goes through a transaction of its own, so it is seen while this one runs (the finish records the last).
+        if (done < planned.length) await deps.uow.run((p) => p.imports.progress(business.id, importId, done));
       }
       const result: ImportResult = { dryRun: false, importId, fileName, totals: totalsOf(planned), expiresAt: lotTimes.expiresAt?.toISOString() ?? null, replayed: false };
       await repos.imports.finish(business.id, importId, { status: 'done', rowsDone: done, result: result as unknown as Record<string, unknown>, error: null, at: deps.clock.now() });
@@ -287,49 +298,83 @@ interface RowContext {
   actor: Actor;
   now: Date;
   lotTimes: { activatesAt: Date; expiresAt: Date | null };
+  random: () => number;
+  /** Card numbers of this import: the file's and those issued so far (a new one is never one of them). */
+  cards: Set<string>;
 }
 
-/** One row: the new member (no welcome bonus, no welcome message) or the matched one, and their points as one lot. */
-async function importRow(repos: Repositories, deps: AppDeps, business: Business, r: Planned, c: RowContext): Promise<void> {
-  const events: OutboxEvent[] = [];
-  let memberId = r.memberId;
-  let lots: { remaining: number; activatesAt: Date; expiresAt: Date | null; id: string; amount: number; createdAt: Date }[] = [];
-  if (memberId === null) {
-    const member = await insertMember(repos, deps, business, r, c.now);
-    memberId = member.id;
-    events.push({ businessId: business.id, type: 'member.created', payload: { member: memberView(member), welcomeBonus: 0, joinedInTelegram: false, imported: true } });
-  } else {
-    const locked = await repos.members.lock(business.id, memberId);
-    if (!locked) throw new DomainError('member_not_found', `Row ${r.row}: the member left while importing`);
-    lots = locked.lots;
-  }
+/** Rows per statement: about twenty chunks (so progress moves), at least 250 and at most 2,000 rows each. */
+const chunkSize = (rows: number) => Math.min(2000, Math.max(250, Math.ceil(rows / 20)));
+const LOCK_CHUNK = 5000;
+
+/** Locks every matched member up front, in id order (two imports matching the same members never deadlock). */
+async function lockMatched(repos: Repositories, business: Business, rows: Planned[]): Promise<void> {
+  const ids = [...new Set(rows.flatMap((r) => (r.memberId === null ? [] : [r.memberId])))].sort();
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += LOCK_CHUNK) for (const id of await repos.members.lockMany(business.id, ids.slice(i, i + LOCK_CHUNK))) found.add(id);
+  const gone = rows.find((r) => r.memberId !== null && !found.has(r.memberId));
+  if (gone) throw new DomainError('member_not_found', `Row ${gone.row}: the member left while importing`);
+}
+
+/**
+ * A chunk of rows in a few statements: the new members (no welcome bonus, no welcome message), then each row's points
+ * as one lot of its member and the events, in row order, as one row at a time would have written them.
+ */
+async function importChunk(repos: Repositories, deps: AppDeps, business: Business, rows: Planned[], c: RowContext): Promise<void> {
+  const created = await insertMembers(repos, deps, business, rows.filter((r) => r.memberId === null), c);
+  const topped = rows.flatMap((r) => (r.memberId !== null && r.points > 0 ? [r.memberId] : []));
+  const lotsOf = new Map<string, MemberLot[]>();
+  for (const lot of await repos.lots.openMany(business.id, topped)) lotsOf.set(lot.memberId, [...(lotsOf.get(lot.memberId) ?? []), lot]);
   const transactions: NewLedgerTransaction[] = [];
-  if (r.points > 0) {
+  const events: OutboxEvent[] = [];
+  for (const r of rows) {
+    const member = created.get(r);
+    const memberId = member?.id ?? (r.memberId as string);
+    if (member) events.push({ businessId: business.id, type: 'member.created', payload: { member: memberView(member), welcomeBonus: 0, joinedInTelegram: false, imported: true } });
+    if (r.points <= 0) continue;
     const lot: NewLot = { id: deps.newId(), amount: r.points, purchaseId: null, ...c.lotTimes };
     const id = deps.newId();
-    const balanceAfter = availablePoints([...lots, { ...lot, remaining: lot.amount, createdAt: c.now }], c.now);
+    const balanceAfter = availablePoints([...(member ? [] : (lotsOf.get(memberId) ?? [])), { ...lot, remaining: lot.amount, createdAt: c.now }], c.now);
     transactions.push({
       id, businessId: business.id, memberId, type: 'adjust', points: r.points, balanceAfter, reason: c.reason, actor: c.actor, purchaseId: null, createdAt: c.now,
       newLots: [lot], debits: [], postings: credits([lot], 'issued'), meta: { importId: c.importId, row: r.row, ...(r.externalId ? { externalId: r.externalId } : {}) },
     });
     events.push({ businessId: business.id, type: 'points.adjusted', payload: { memberId, transactionId: id, points: r.points, reason: c.reason, balance: balanceAfter } });
   }
-  if (transactions.length > 0 || events.length > 0) await repos.ledger.write({ transactions, events, at: c.now });
+  if (transactions.length > 0 || events.length > 0) await repos.ledger.writeMany({ transactions, events, at: c.now });
 }
 
-async function insertMember(repos: Repositories, deps: AppDeps, business: Business, r: Planned, now: Date): Promise<Member> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const member: Member = {
-      id: deps.newId(), businessId: business.id, cardNumber: r.card ?? cardNumberFromRandom(cryptoRandom), phone: r.phone as string,
+/** The chunk's new members in one insert; a new card number that turns out taken is drawn again for those rows only. */
+async function insertMembers(repos: Repositories, deps: AppDeps, business: Business, rows: Planned[], c: RowContext): Promise<Map<Planned, Member>> {
+  const out = new Map<Planned, Member>();
+  let pending = rows;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt === 8) throw new Error('could not allocate a unique card number');
+    const members = pending.map((r): Member => ({
+      id: deps.newId(), businessId: business.id, cardNumber: r.card ?? newCard(c), phone: r.phone as string,
       name: r.name, birthday: r.birthday, email: r.email, blocked: false, totalSpent: 0, purchasesCount: 0, telegramUserId: null, telegramUsername: null, vkUserId: null,
-      answers: {}, referralCode: null, referredBy: null, referralRewardedAt: null, erasedAt: null, createdAt: now,
-    };
-    const outcome = await repos.members.insert(member);
-    if (outcome === 'ok') return member;
-    if (outcome === 'phone_taken') throw new DomainError('member_exists', `Row ${r.row}: a member with this phone joined while importing`, { row: r.row });
-    if (r.card) throw new DomainError('import_has_errors', `Row ${r.row}: the card number was taken while importing`, { row: r.row });
+      answers: {}, referralCode: null, referredBy: null, referralRewardedAt: null, erasedAt: null, createdAt: c.now,
+    }));
+    const outcomes = await repos.members.insertMany(members);
+    const again: Planned[] = [];
+    pending.forEach((r, i) => {
+      if (outcomes[i] === 'ok') out.set(r, members[i] as Member);
+      else if (outcomes[i] === 'phone_taken') throw new DomainError('member_exists', `Row ${r.row}: a member with this phone joined while importing`, { row: r.row });
+      else if (r.card) throw new DomainError('import_has_errors', `Row ${r.row}: the card number was taken while importing`, { row: r.row });
+      else again.push(r);
+    });
+    pending = again;
   }
-  throw new Error('could not allocate a unique card number');
+  return out;
+}
+
+function newCard(c: RowContext): string {
+  for (;;) {
+    const card = cardNumberFromRandom(c.random);
+    if (c.cards.has(card)) continue;
+    c.cards.add(card);
+    return card;
+  }
 }
 
 const importView = (r: ImportRecord): ImportView => ({

@@ -53,6 +53,11 @@ export interface ApiKeyRepository {
 export interface MemberRepository {
   /** Inserts unless the phone or card number is taken; returns which one clashed. */
   insert(m: Member): Promise<'ok' | 'phone_taken' | 'card_taken'>;
+  /**
+   * Inserts many members in one statement (imports); a member whose phone or card number is taken is left out.
+   * Returns what became of each, in the input's order: 'ok', or which one clashed (the phone first).
+   */
+  insertMany(members: readonly Member[]): Promise<('ok' | 'phone_taken' | 'card_taken')[]>;
   get(businessId: string, id: string): Promise<Member | null>;
   findByPhone(businessId: string, phone: string): Promise<Member | null>;
   findByCard(businessId: string, cardNumber: string): Promise<Member | null>;
@@ -90,6 +95,11 @@ export interface MemberRepository {
    * with its business and its open lots as they are after every earlier writer committed, in one round trip.
    */
   lock(businessId: string, id: string): Promise<LockedMemberRecord | null>;
+  /**
+   * Locks many members until the transaction ends, as `lock` does, in id order (so bulk writers never deadlock each
+   * other); returns the ids found. Their open lots, read after this, are as every earlier writer left them.
+   */
+  lockMany(businessId: string, ids: readonly string[]): Promise<string[]>;
   /**
    * Claims an idempotency key (as IdempotencyRepository.claim: in flight and conflicts are refused) and, only when
    * the claim is new, locks the member, in one round trip. A replay returns the stored result and locks nothing.
@@ -155,6 +165,12 @@ export interface LedgerWrite {
   last?: boolean | undefined;
 }
 
+export interface LedgerCredits {
+  transactions: NewLedgerTransaction[];
+  events: OutboxEvent[];
+  at: Date;
+}
+
 /**
  * Every write that changes a member's lots also bumps the member's ledger sequence (members.ledger_seq), so a
  * locking read can tell whether its snapshot already holds the last writer's changes.
@@ -162,6 +178,12 @@ export interface LedgerWrite {
 export interface LedgerRepository {
   /** Writes the transactions, their postings and new lots, applies debits to lots, and records purchase, refund and events. */
   write(w: LedgerWrite): Promise<void>;
+  /**
+   * Credits to many members in one statement (imports): the transactions with their new lots and postings, and the
+   * events in their order; each member's ledger sequence is bumped once. No debits, purchases, refunds or keys; the
+   * caller holds the members' locks (or inserted them in this transaction).
+   */
+  writeMany(w: LedgerCredits): Promise<void>;
   /** A member's transactions, newest first, strictly older than `before` when given (keyset pagination). */
   history(businessId: string, memberId: string, limit: number, before: { createdAt: Date; id: string } | null): Promise<LedgerTransactionRecord[]>;
 }

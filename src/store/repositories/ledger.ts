@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { ActorType, LedgerRepository, LotRepository } from '../../core/index.js';
 import type { Database } from '../schema.js';
+import { writeCredits } from './bulk.js';
 import { writeLedger } from './ledgerWrite.js';
 import { toLot } from './rows.js';
 
@@ -38,6 +39,7 @@ export function lotRepository(db: Kysely<Database>): LotRepository {
 export function ledgerRepository(db: Kysely<Database>): LedgerRepository {
   return {
     write: (w) => writeLedger(db, w),
+    writeMany: (w) => writeCredits(db, w),
     async history(businessId, memberId, limit, before) {
       let q = db
         .selectFrom('ledger_transactions')

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { ConsentKind, MemberLot, MemberRepository } from '../../core/index.js';
 import type { Database, MembersTable } from '../schema.js';
+import { insertMembers, lockMembers } from './bulk.js';
 import { claimOutcome } from './idempotency.js';
 import { lotRepository } from './ledger.js';
 import { toBusiness, toMember } from './rows.js';
@@ -33,6 +34,7 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
       const byPhone = await base().where('business_id', '=', m.businessId).where('phone', '=', m.phone).executeTakeFirst();
       return byPhone ? 'phone_taken' : 'card_taken';
     },
+    insertMany: (members) => insertMembers(db, members),
     async get(businessId, id) {
       const row = await base().where('business_id', '=', businessId).where('id', '=', id).executeTakeFirst();
       return row ? toMember(row) : null;
@@ -174,6 +176,7 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
       const r = await sql<LockRow>`${lockedMemberSelect(businessId, id, sql`true`)}`.execute(db);
       return r.rows[0] ? fromLockRow(db, businessId, id, r.rows[0]) : null;
     },
+    lockMany: (businessId, ids) => lockMembers(db, businessId, ids),
     async lockWithClaim(businessId, id, claim) {
       // The idempotency claim (see IdempotencyRepository.claim) and the member lock in one statement: the member is
       // locked only when the key is free; otherwise the statement reports what holds it.
