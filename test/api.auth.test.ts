@@ -102,6 +102,8 @@ describe('the contract in public', () => {
       'getMemberProfile', 'resendSignInLink',
       // the business profile and its Info page (issue 7)
       'getBusiness', 'updateBusiness',
+      // the business's total takings per day (the dashboard's share of revenue from members)
+      'setTakings', 'setTakingsBulk', 'listTakings',
     ].sort());
     const record = doc.paths['/api/v1/purchases']?.post;
     expect(Object.keys(record?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '404', '409', '422', '429', 'default']));

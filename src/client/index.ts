@@ -11,9 +11,11 @@ import { backupMethods } from './backups.js';
 import { chatMethods } from './chats.js';
 import { memberActionMethods } from './memberActions.js';
 import { teamMethods } from './team.js';
+import { revenueMethods } from './revenue.js';
 export type { ApiKey, ApiKeyCreated, Bot, Invitation, InvitationCreate, StaffPatch, TeamMember } from './team.js';
 export type { BusinessProfile, BusinessProfileUpdate } from './business.js';
 export type { Backup } from './backups.js';
+export type { Takings, TakingsBulkResult, TakingsList } from './revenue.js';
 
 export type Member = z.output<typeof S.Member>;
 export type MemberCreate = z.input<typeof S.MemberCreate>;
@@ -168,6 +170,8 @@ export function createClient(o: ClientOptions) {
     backups: backupMethods(async (method, path) => (await request(method, path)).body as never, base),
     /** The business's name, profile and Info page: business.get / business.update. */
     business: businessMethods(get, async (path, body) => (await request('PATCH', path, { body })).body as never),
+    /** The business's total takings per day and location (the dashboard's share of revenue from members). */
+    revenue: revenueMethods(get, async (method, path, body) => (await request(method, path, { body })).body as never),
     program: {
       get: () => get<Program>('/program'),
       update: async (change: ProgramUpdate) => (await request<Program>('PATCH', '/program', { body: change })).body,

@@ -3,6 +3,9 @@
 // audit log, and card opens (written by the card app's API).
 import type { Minor, Points } from './money.js';
 import type { AuditEntry, Member, MemberLot, Purchase, PurchaseItem, Refund } from './records.js';
+import type { MemberShare, RevenueDayRepository } from './revenuePorts.js';
+
+export * from './revenuePorts.js';
 
 export type DashboardBucket = 'day' | 'week';
 
@@ -67,6 +70,8 @@ export interface DashboardData {
   cardOpens: { total: number; byWeekdayHour: number[][] };
   perLocation: { locationId: string | null; name: string | null; purchases: number; revenue: Minor; pointsEarned: Points }[];
   perStaff: { staffId: string; name: string; role: string; membersRegistered: number; pointsIssued: Points }[];
+  /** Members' share of the business's total takings, over the period's days that have takings (revenue_days). */
+  memberShare: MemberShare;
 }
 
 export const MEMBER_SORTS = ['created', 'lastPurchase', 'balance', 'totalSpent', 'name'] as const;
@@ -128,7 +133,7 @@ export interface AuditQuery {
   to?: Date | undefined;
 }
 
-export interface ReportRepository {
+export interface ReportRepository extends RevenueDayRepository {
   /** Reads the rest of the transaction from one snapshot (figures from several queries agree). Call first. */
   snapshot(): Promise<void>;
   dashboard(q: DashboardQuery): Promise<DashboardData>;

@@ -28,6 +28,7 @@ import { memberActionRoutes } from './api/memberActions.js';
 import { posterRoutes } from './api/poster.js';
 import { teamRoutes } from './api/team.js';
 import { backupRoutes } from './api/backups.js';
+import { revenueRoutes } from './api/revenue.js';
 import type { BackupDeps } from '../app/backups.js';
 import type { TelegramGateway } from '../core/index.js';
 import { openApiDocument } from './openapi.js';
@@ -131,6 +132,7 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   posterRoutes(router, o.cardLinkBase ?? null);
   teamRoutes(router, { telegram: o.telegram ?? null, cashierBase: o.cashierBase ?? '/cashier/' });
   backupRoutes(router, o.backups ?? null);
+  revenueRoutes(router);
   if (clocks) testClockRoutes(router, clocks);
 
   let document: Record<string, unknown> | null = null;

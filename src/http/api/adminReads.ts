@@ -41,8 +41,8 @@ export function adminReadRoutes(r: ApiRouter): void {
       + 'Dates are local days in the business\'s time zone (a week runs Monday to Sunday, whatever the clocks do). With locationId, purchases, revenue and the points of '
       + 'those purchases are of that location only; new members, bonuses, adjustments and expiry belong to no location and are left out of the points. '
       + 'Outstanding points, expiring points and members are as of now, not of the period. '
-      + 'Share of revenue from members: Kopilka sees only the purchases of members (the till does not report its other sales), so revenue here is members\' revenue; '
-      + 'divide it by the till\'s own total for the share.',
+      + 'Revenue here is members\' revenue (Kopilka sees only members\' purchases). memberShare divides it by the business\'s total takings entered per day '
+      + '(PUT /revenue/{day}), over the days that have takings only (and, per day, the locations that entered theirs): say "based on daysWithTakings of days days".',
     query: A.DashboardQuery,
     responses: { 200: { description: 'The dashboard', schema: A.Dashboard } },
     errors: ['location_not_found'],

@@ -101,6 +101,13 @@ export const Dashboard = z
     cardOpens: z.object({ total: int('Card app opens in the period'), byWeekdayHour: z.array(z.array(z.number().int())).describe('7 rows (Monday first) of 24 hours, local time') }),
     perLocation: z.array(z.object({ locationId: z.string().nullable().describe('null: purchases recorded without a location'), name: z.string().nullable(), purchases: int('Purchases'), revenue: int('Less refunds, minor units'), pointsEarned: int('Points earned on them') })),
     perStaff: z.array(z.object({ staffId: z.string(), name: z.string(), role: z.string(), membersRegistered: int('Members they enrolled'), pointsIssued: int('Points they gave (purchases at the till, manual and bulk accruals)') })),
+    memberShare: z.object({
+      days: int('Days in the period'),
+      daysWithTakings: int('Of them, days with the business\'s total takings entered (PUT /revenue/{day}); with locationId, that location\'s'),
+      takings: int('The total takings of those days, every customer, minor units'),
+      memberRevenue: int('Members\' purchases less refunds on those days, at the locations whose takings were entered, minor units'),
+      share: z.number().nullable().describe('memberRevenue / takings: the share of revenue from members; null when no takings were entered (or all are 0)'),
+    }).describe('The share of revenue from members, over the days that have takings only (say "based on daysWithTakings of days days")'),
   })
   .register(responseSchemas, { id: 'Dashboard' });
 

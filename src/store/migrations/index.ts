@@ -13,6 +13,7 @@ import * as m011 from './011_card_opens.js';
 import * as m012 from './012_setup.js';
 import * as m014 from './014_business_profile.js';
 import * as m013 from './013_work_progress.js';
+import * as m015 from './015_revenue_days.js';
 import * as m019 from './019_backup_requested_by.js';
 
 export const migrations: Record<string, Migration> = {
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '012_setup': m012,
   '013_work_progress': m013,
   '014_business_profile': m014,
+  '015_revenue_days': m015,
   '019_backup_requested_by': m019,
 };

@@ -3,6 +3,7 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { DashboardData, DashboardSeriesPoint, MemberListQuery, PointFlows, ReportRepository } from '../../core/index.js';
 import type { AuditLogTable, Database, MembersTable, PurchaseItemsTable, PurchaseRefundsTable, PurchasesTable } from '../schema.js';
+import { memberShareOf, revenueDayRepository } from './revenueDays.js';
 import { toLot, toMember, toPurchase, toRefund } from './rows.js';
 import { toAudit } from './staff.js';
 
@@ -34,6 +35,8 @@ const FLOW_COLUMNS = sql`
 
 export function reportRepository(db: Kysely<Database>): ReportRepository {
   return {
+    ...revenueDayRepository(db),
+
     async snapshot() {
       await sql`set transaction isolation level repeatable read, read only`.execute(db);
     },
@@ -157,6 +160,8 @@ export function reportRepository(db: Kysely<Database>): ReportRepository {
          where s.business_id = ${b} and (s.status <> 'removed' or m.n is not null or i.points is not null)
          order by points_issued desc, members_registered desc, s.name, s.id`.execute(db);
 
+      const memberShare = await memberShareOf(db, { businessId: b, timezone: tz, from: q.from, to: q.to, fromDate: q.fromDate, toDate: q.toDate, locationId: loc });
+
       const points: DashboardSeriesPoint[] = series.rows.map((r) => ({
         bucket: r.bucket,
         newMembers: r.new_members,
@@ -203,6 +208,7 @@ export function reportRepository(db: Kysely<Database>): ReportRepository {
         cardOpens: { total: opens.rows.reduce((s, o) => s + o.n, 0), byWeekdayHour: grid },
         perLocation: perLocation.rows.map((r) => ({ locationId: r.location_id, name: r.name, purchases: r.purchases, revenue: Number(r.revenue), pointsEarned: Number(r.points_earned) })),
         perStaff: perStaff.rows.map((r) => ({ staffId: r.id, name: r.name, role: r.role, membersRegistered: r.members_registered, pointsIssued: Number(r.points_issued) })),
+        memberShare,
       };
     },
 
