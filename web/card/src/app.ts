@@ -15,7 +15,7 @@ import { showSignIn } from './pages/signin.js';
 import { loadingPage, messagePage } from './pages/status.js';
 import { clearSession, loadSession, loadTelegramLaunch, saveSession, saveTelegramLaunch } from './storage.js';
 import { startTelegram, webAppInitData } from '../../shared/telegram.js';
-import { applyBranding } from './theme.js';
+import { applyBranding, refreshColors } from './theme.js';
 
 /** Coming back to the app after this long reloads the card (balance may have changed at the till). */
 const STALE_MS = 5 * 60_000;
@@ -56,7 +56,7 @@ class App {
   }
 
   start(): void {
-    if (this.launch.telegram) startTelegram(this.launch.telegram.themeParams);
+    if (this.launch.telegram) startTelegram(this.launch.telegram.themeParams, () => refreshColors());
     // The sign-in token and Telegram's parameters leave the address at once (history, screenshots, sharing).
     this.setAddress(this.launch.route ?? this.currentRoute());
     window.addEventListener('hashchange', () => this.onHashChange());
