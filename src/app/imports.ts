@@ -324,7 +324,11 @@ async function importChunk(repos: Repositories, deps: AppDeps, business: Busines
   const created = await insertMembers(repos, deps, business, rows.filter((r) => r.memberId === null), c);
   const topped = rows.flatMap((r) => (r.memberId !== null && r.points > 0 ? [r.memberId] : []));
   const lotsOf = new Map<string, MemberLot[]>();
-  for (const lot of await repos.lots.openMany(business.id, topped)) lotsOf.set(lot.memberId, [...(lotsOf.get(lot.memberId) ?? []), lot]);
+  for (const lot of await repos.lots.openMany(business.id, topped)) {
+    const lots = lotsOf.get(lot.memberId);
+    if (lots) lots.push(lot);
+    else lotsOf.set(lot.memberId, [lot]);
+  }
   const transactions: NewLedgerTransaction[] = [];
   const events: OutboxEvent[] = [];
   for (const r of rows) {
