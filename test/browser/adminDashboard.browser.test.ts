@@ -5,7 +5,9 @@
 // accessible summary) is read from the DOM and compared with the same figure computed here straight from the ledger
 // tables (postings, lots, transactions, purchases, refunds) by SQL of its own — never through the dashboard use case.
 // Then the period and the location filters change, and the comparison is made again. Every request the page makes is
-// to its own server. Screenshots: test-results/screenshots/admin-dashboard-demo-*.png.
+// to its own server. The share of revenue from members is compared too: the demo enters the till's total takings per
+// location for most days (revenue_days), and the page's share and "based on N of M days" are recomputed here from
+// those rows and the purchases and refunds on the same local days and locations. Screenshots: test-results/screenshots/admin-dashboard-demo-*.png.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -55,7 +57,12 @@ interface Expected {
   purchases: number;
   perLocation: Map<string | null, [number, number, number]>;
   perStaff: Map<string, [number, number]>;
+  /** Share of revenue from members in % (one decimal), and the days with takings of the period's days. */
+  share: { pct: number | null; covered: number; days: number };
 }
+
+/** The local date (YYYY-MM-DD) of an instant in the demo's time zone. */
+const localDay = (at: Date): string => new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 
 /**
  * The dashboard's figures for the last `days` local days up to today (and one location), from the ledger's own
@@ -127,6 +134,17 @@ async function fromLedger(businessId: string, days: number, locationId: string |
     if (s.status !== 'removed' || registered > 0 || issued > 0) perStaff.set(s.name, [registered, issued]);
   }
 
+  // Members' share: the takings rows of the period's local days (of the location, if one), and members' purchases less
+  // refunds on exactly those days and locations (a row without a location would cover the whole day).
+  const takingsRows = (await sql<{ day: string; location_id: string | null; amount: string }>`
+    select to_char(day, 'YYYY-MM-DD') as day, location_id, amount from revenue_days where business_id = ${businessId}`.execute(db)).rows
+    .filter((r) => r.day >= localDay(from) && r.day <= localDay(new Date(to.getTime() - 1)) && (locationId === null || r.location_id === locationId));
+  const covers = (day: string, loc: string | null) => takingsRows.some((r) => r.day === day && (r.location_id === null || r.location_id === loc));
+  const takings = takingsRows.reduce((s, r) => s + n(r.amount), 0);
+  const memberRevenue = purchases.filter((p) => inPeriod(p.occurred_at) && covers(localDay(p.occurred_at), p.location_id)).reduce((s, p) => s + p.amount, 0)
+    - refunds.filter((r) => inPeriod(r.created_at) && covers(localDay(r.created_at), purchaseById.get(r.purchase_id)!.location_id)).reduce((s, r) => s + r.amount, 0);
+  const share = { pct: takings > 0 ? Math.round((memberRevenue / takings) * 1000) / 10 : null, covered: new Set(takingsRows.map((r) => r.day)).size, days };
+
   return {
     members: members.length,
     newMembers: members.filter((m) => inPeriod(m.created_at)).length,
@@ -143,6 +161,7 @@ async function fromLedger(businessId: string, days: number, locationId: string |
     purchases: bought.length,
     perLocation,
     perStaff,
+    share,
   };
 }
 
@@ -156,6 +175,9 @@ async function fromPage(page: Page) {
   for (const [name = '', purchases = '', revenue = '', earned = ''] of await rows('per-location')) perLocation.set(name === 'Без точки' ? null : name, [numOf(purchases), moneyOf(revenue), numOf(earned)]);
   const perStaff = new Map<string, [number, number]>();
   for (const [name = '', registered = '', issued = ''] of await rows('per-staff')) perStaff.set(name, [numOf(registered), numOf(issued)]);
+  const shareText = await fig('fig-member-share');
+  const basis = page.locator('[data-testid="share-basis"]');
+  const [covered = 0, days = 0] = (await basis.count()) > 0 ? ((await basis.innerText()).match(/\d+/g) ?? []).map(Number) : [0, 0];
   return {
     members: numOf(await fig('fig-members')),
     newMembers: numOf(await fig('fig-new')),
@@ -172,6 +194,7 @@ async function fromPage(page: Page) {
     purchases: numOf(await fig('fig-purchases')),
     perLocation,
     perStaff,
+    share: { pct: shareText.trim() === '—' ? null : numOf(shareText), covered, days },
   };
 }
 
@@ -220,6 +243,11 @@ describe('the dashboard on the demo data', () => {
     expect(all30.members).toBe(80);
     for (const k of ['earned', 'redeemed', 'outstanding', 'outstandingMoney', 'expiring', 'revenue', 'purchases', 'active30'] as const) expect(all30[k], k).toBeGreaterThan(0);
     expect(all30.perLocation.size).toBe(2);
+    // The demo's takings: most of the last days (not today's, not yet in), members about half of them.
+    expect(all30.share.covered).toBeGreaterThan(20);
+    expect(all30.share.covered).toBeLessThan(30);
+    expect(all30.share.pct).toBeGreaterThanOrEqual(40);
+    expect(all30.share.pct).toBeLessThanOrEqual(70);
     expect([...all30.perStaff.values()].filter(([, issued]) => issued > 0)).toHaveLength(2); // the two cashiers
 
     await choose(page, 'period', '90');

@@ -5,7 +5,9 @@ import { api, errorText } from '../api.js';
 import { heatMap, seriesChart } from '../charts.js';
 import type { Ctx } from '../context.js';
 import { language, t } from '../i18n.js';
-import { field, section, select, statusLine, table } from '../ui.js';
+import { kt } from '../takingsText.js';
+import { takingsSection, type TakingsSection } from '../takingsSection.js';
+import { button, field, section, select, statusLine, table } from '../ui.js';
 
 type Dashboard = Awaited<ReturnType<typeof api.admin.dashboard>>;
 
@@ -27,6 +29,7 @@ export async function dashboardPage(main: HTMLElement, ctx: Ctx): Promise<void> 
   const status = statusLine();
   replace(main, h('h1', null, t('navDashboard')), h('div', { class: 'filters' }, field(t('period'), period), field(t('location'), location)), status.el, body);
   let knownLocations = false;
+  let takings: TakingsSection | null = null;
 
   const load = async () => {
     const days = Number(period.value);
@@ -39,8 +42,13 @@ export async function dashboardPage(main: HTMLElement, ctx: Ctx): Promise<void> 
       if (!knownLocations) {
         knownLocations = true;
         for (const l of d.perLocation) if (l.locationId) location.append(h('option', { value: l.locationId }, l.name ?? l.locationId));
+        // The Takings section (total takings of every customer): the share of revenue from members is built on it.
+        if (ctx.can('report.today')) {
+          takings = takingsSection(ctx, today, d.perLocation.flatMap((l) => (l.locationId ? [{ id: l.locationId, name: l.name ?? l.locationId }] : [])), () => void load());
+          main.append(takings.el);
+        }
       }
-      replace(body, ...render(d, ctx));
+      replace(body, ...render(d, ctx, () => takings?.focus()));
     } catch (e) {
       status.error(errorText(e));
     }
@@ -54,7 +62,17 @@ function figure(label: string, value: string, testid?: string): HTMLElement {
   return h('div', { class: 'figure', ...(testid ? { 'data-testid': testid } : {}) }, h('span', { class: 'label' }, label), h('strong', null, value));
 }
 
-function render(d: Dashboard, ctx: Ctx): HTMLElement[] {
+/** Members' share of the takings, with the days it rests on; without takings, how to enter them. */
+function shareFigure(d: Dashboard, ctx: Ctx, enterTakings: () => void): HTMLElement {
+  const s = d.memberShare;
+  const value = s.share === null ? '—' : `${Math.round(s.share * 1000) / 10} %`;
+  const basis = s.daysWithTakings > 0
+    ? h('small', { class: 'hint', 'data-testid': 'share-basis' }, kt('shareBasis', { n: s.daysWithTakings, days: s.days }))
+    : h('small', { class: 'hint', 'data-testid': 'share-hint' }, kt('shareHint'), ' ', button(kt('shareHintButton'), enterTakings, { class: 'btn small' }));
+  return h('div', { class: 'figure', 'data-testid': 'fig-member-share' }, h('span', { class: 'label' }, kt('figShare')), h('strong', null, value), basis);
+}
+
+function render(d: Dashboard, ctx: Ctx, enterTakings: () => void): HTMLElement[] {
   const f = d.figures;
   const short = dateFormat(language(), { day: 'numeric', month: 'short', timeZone: 'UTC' });
   const labels = d.series.map((s) => short.format(new Date(`${s.bucket}T00:00:00Z`)));
@@ -74,6 +92,7 @@ function render(d: Dashboard, ctx: Ctx): HTMLElement[] {
     figure(t('figRepeat'), pct(f.repeatPurchase.rate), 'fig-repeat'),
     figure(t('figRevenue'), ctx.money(d.totals.revenue), 'fig-revenue'),
     figure(t('figPurchases'), ctx.num(d.totals.purchases), 'fig-purchases'),
+    shareFigure(d, ctx, enterTakings),
   );
   const num = (n: number) => ctx.num(n);
   const moneyShort = (n: number) => ctx.money(n);
