@@ -70,3 +70,17 @@ describe('the wizard fills the business profile', () => {
     expect(Number((await sql<{ n: string }>`select count(*) as n from locations where business_id = ${businessId}`.execute(t.db)).rows[0]!.n)).toBe(0);
   });
 });
+
+describe('the wizard sets the card colours', () => {
+  it('colours that do not read are kept (the owner chose them); a non-colour is a 422 on its field', async () => {
+    const { token } = await issueSetupToken(t.deps);
+    const bad = await post('/api/setup', { ...answers(token, ''), business: { ...answers(token, '').business, accentColor: 'yellow', cardColor: '#fff3b0' }, owner: { name: 'Ия', email: 'iya@tea.test', password: 'a long enough password' } });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as Json).errors).toEqual([{ path: 'business.accentColor', message: expect.stringContaining('branding.accentColor must be a colour') }]);
+    const res = await post('/api/setup', { ...answers(token, ''), business: { ...answers(token, '').business, accentColor: '#ffe066', cardColor: '#fff3b0', cardTextColor: '#ffffff' }, owner: { name: 'Ия', email: 'iya@tea.test', password: 'a long enough password' } });
+    expect(res.status).toBe(201);
+    const { businessId } = (await res.json()) as Json;
+    const row = (await sql<{ program: Json }>`select program from businesses where id = ${businessId}`.execute(t.db)).rows[0]!;
+    expect(row.program.branding).toMatchObject({ accentColor: '#ffe066', cardColor: '#fff3b0', cardTextColor: '#ffffff' });
+  });
+});

@@ -40,6 +40,7 @@ export const SETUP_DEFAULTS = {
   welcomeBonus: DEFAULT_PROGRAM.welcomeBonus,
   pointsLifetimeDays: DEFAULT_PROGRAM.pointsLifetimeDays,
   expiryReminderDays: [...DEFAULT_PROGRAM.notifications.expiryReminderDays],
+  branding: { accentColor: DEFAULT_PROGRAM.branding.accentColor, cardColor: DEFAULT_PROGRAM.branding.cardColor, cardTextColor: DEFAULT_PROGRAM.branding.cardTextColor },
 };
 
 /** A new set-up link; every earlier one that is still live stops working. */
@@ -91,7 +92,17 @@ export async function checkSetupBot(deps: AppDeps, telegram: TelegramGateway | n
 
 export interface SetupInput {
   token: string;
-  business: { name: string; logoUrl?: string | null | undefined; address?: string | null | undefined; timezone: string; currency: string };
+  business: {
+    name: string;
+    logoUrl?: string | null | undefined;
+    address?: string | null | undefined;
+    timezone: string;
+    currency: string;
+    /** The brand's colours (#rrggbb); left out, the defaults. */
+    accentColor?: string | null | undefined;
+    cardColor?: string | null | undefined;
+    cardTextColor?: string | null | undefined;
+  };
   program: { pointsName: string; earnPercent: number | string; maxRedeemPercent: number | string; welcomeBonus: number; pointsLifetimeDays: number | null; expiryReminderDays: number[] };
   bots?: { customer?: string | null | undefined; staff?: string | null | undefined } | undefined;
   owner: { name: string; email: string; password: string };
@@ -145,14 +156,20 @@ function validate(input: SetupInput): { problems: Problem[]; program: Program; o
       ...(redeem !== null ? { maxRedeemBp: redeem } : {}),
       welcomeBonus: p.welcomeBonus,
       pointsLifetimeDays: p.pointsLifetimeDays,
-      branding: { ...DEFAULT_PROGRAM.branding, logoUrl: b.logoUrl ?? null },
+      branding: {
+        ...DEFAULT_PROGRAM.branding,
+        logoUrl: b.logoUrl ?? null,
+        ...(b.accentColor ? { accentColor: b.accentColor } : {}),
+        ...(b.cardColor ? { cardColor: b.cardColor } : {}),
+        ...(b.cardTextColor ? { cardTextColor: b.cardTextColor } : {}),
+      },
       notifications: { expiryReminderDays: p.expiryReminderDays },
     });
   } catch (e) {
     if (!isDomainError(e)) throw e;
     for (const message of (e.details.problems as string[] | undefined) ?? [e.message]) {
-      const field = message.split(/[ .]/)[0] ?? '';
-      const path = field === 'branding' ? 'business.logoUrl' : field === 'notifications' ? 'program.expiryReminderDays' : `program.${field}`;
+      const [field = '', sub = ''] = message.split(/[ .]/);
+      const path = field === 'branding' ? `business.${['accentColor', 'cardColor', 'cardTextColor'].includes(sub) ? sub : 'logoUrl'}` : field === 'notifications' ? 'program.expiryReminderDays' : `program.${field}`;
       problems.push({ path, message });
     }
   }

@@ -31,6 +31,8 @@ export interface SetupStatus {
   expiresAt: string | null;
   defaults: {
     timezones: string[];
+    /** The card's default colours (older servers: absent). */
+    branding?: { accentColor: string; cardColor: string; cardTextColor: string };
     currency: string;
     pointsName: string;
     earnPercent: number;
@@ -50,7 +52,8 @@ export type BotCheck =
 
 export interface SetupInput {
   token: string;
-  business: { name: string; logoUrl?: string | null; address?: string | null; timezone: string; currency: string };
+  /** Colours: #rrggbb; left out, the defaults. */
+  business: { name: string; logoUrl?: string | null; address?: string | null; timezone: string; currency: string; accentColor?: string | null; cardColor?: string | null; cardTextColor?: string | null };
   program: { pointsName: string; earnPercent: number | string; maxRedeemPercent: number | string; welcomeBonus: number; pointsLifetimeDays: number | null; expiryReminderDays: number[] };
   bots?: { customer?: string | null; staff?: string | null };
   owner: { name: string; email: string; password: string };

@@ -33,7 +33,7 @@ const text = (max: number) => z.string().max(max);
 const percent = z.union([z.number(), z.string().max(10)]);
 const SetupBody = z.strictObject({
   token: text(100),
-  business: z.strictObject({ name: text(300), logoUrl: z.string().max(200_000).nullish(), address: text(1000).nullish(), timezone: text(100), currency: text(10) }),
+  business: z.strictObject({ name: text(300), logoUrl: z.string().max(200_000).nullish(), address: text(1000).nullish(), timezone: text(100), currency: text(10), accentColor: text(20).nullish(), cardColor: text(20).nullish(), cardTextColor: text(20).nullish() }),
   program: z.strictObject({
     pointsName: text(100),
     earnPercent: percent,

@@ -8,6 +8,8 @@ import type { Ctx } from '../context.js';
 import { language, setPointsName, t, tOr } from '../i18n.js';
 import { parseDecimal, parseMoney, previewRules } from '../rules.js';
 import { field, input, select, statusLine } from '../ui.js';
+import { isColor, readableOn, textColorOn } from '../../../shared/color.js';
+import { brandingContrast } from '../brandingContrast.js';
 import { profileSections } from './settingsProfile.js';
 import { extraSections } from './settingsSections.js';
 
@@ -187,8 +189,10 @@ function branding(p: Program, ctx: Ctx): HTMLElement {
   const update = () => {
     // Colours through the CSSOM (allowed by the page's CSP, unlike style attributes).
     preview.style.background = card.value;
-    preview.style.color = text.value;
+    // As customers will see it: the card app nudges text that would not read (the check below says so).
+    preview.style.color = isColor(card.value) && isColor(text.value) ? readableOn(card.value, text.value) : text.value;
     badge.style.background = accent.value;
+    if (isColor(accent.value)) badge.style.color = textColorOn(accent.value);
     unit.textContent = p.pointsName;
     const url = logo.value.trim();
     logoImg.hidden = !/^https:\/\//.test(url);
@@ -196,9 +200,10 @@ function branding(p: Program, ctx: Ctx): HTMLElement {
   };
   for (const i of [card, text, accent, logo]) i.addEventListener('input', update);
   update();
+  const contrast = brandingContrast({ accent, card, text });
   return saver(t('brandingTitle'), 'branding', [
     h('div', { class: 'split' },
       h('div', null, field(t('cardColor'), card), field(t('cardTextColor'), text), field(t('accentColor'), accent), field(t('logoUrl'), logo)),
-      h('div', null, h('p', { class: 'muted' }, t('cardPreview')), preview)),
+      h('div', null, h('p', { class: 'muted' }, t('cardPreview')), preview, contrast.el)),
   ], () => ({ branding: { cardColor: card.value, cardTextColor: text.value, accentColor: accent.value, logoUrl: logo.value.trim() || null } }));
 }

@@ -6,6 +6,7 @@ import { currencyDigits, fill, formatMoney } from '../../../shared/format.js';
 import { createSetupClient, SetupError, type BotRole, type SetupDone, type SetupInput, type SetupStatus } from '../../../../src/client/setup.js';
 import { language, setLanguage, type Lang } from '../i18n.js';
 import { setupEn, setupRu, type SetupMessages } from '../locales/setup.js';
+import { brandingContrast, bt } from '../brandingContrast.js';
 import { previewRules, parseDecimal } from '../rules.js';
 import { button, input, select } from '../ui.js';
 
@@ -110,6 +111,11 @@ export function setupPage(root: HTMLElement): void {
       if (src) logoPreview.src = src;
     }
     const address = wizardField('', input({ name: 'address', autocomplete: 'street-address', maxlength: 300 }));
+    // Colours, with the contrast check (it warns and offers a readable shade, never refuses).
+    const accentColor = wizardField('', input({ type: 'color', name: 'accentColor', value: d.branding?.accentColor ?? '#2f6fed' }));
+    const cardColor = wizardField('', input({ type: 'color', name: 'cardColor', value: d.branding?.cardColor ?? '#1f2a44' }));
+    const cardTextColor = wizardField('', input({ type: 'color', name: 'cardTextColor', value: d.branding?.cardTextColor ?? '#ffffff' }));
+    const contrast = brandingContrast({ accent: accentColor.control as HTMLInputElement, card: cardColor.control as HTMLInputElement, text: cardTextColor.control as HTMLInputElement });
     const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const zones = d.timezones.includes(localZone) || !localZone ? d.timezones : [localZone, ...d.timezones];
     const suggested = localZone && zones.includes(localZone) ? localZone : (d.timezones[0] ?? 'Europe/Moscow');
@@ -162,7 +168,7 @@ export function setupPage(root: HTMLElement): void {
 
     // Which field shows the server's problem for each path, and on which step it is.
     const byPath: Record<string, [WField, number]> = {
-      'business.name': [name, 0], 'business.logoUrl': [logoUrl, 0], 'business.address': [address, 0], 'business.timezone': [timezone, 0], 'business.currency': [currency, 0],
+      'business.name': [name, 0], 'business.logoUrl': [logoUrl, 0], 'business.address': [address, 0], 'business.timezone': [timezone, 0], 'business.currency': [currency, 0], 'business.accentColor': [accentColor, 0], 'business.cardColor': [cardColor, 0], 'business.cardTextColor': [cardTextColor, 0],
       'program.pointsName': [pointsName, 1], 'program.earnPercent': [earn, 1], 'program.maxRedeemPercent': [redeem, 1], 'program.welcomeBonus': [welcome, 1], 'program.pointsLifetimeDays': [lifetime, 1],
       'bots.customer': [botFields.customer.f, 2], 'bots.staff': [botFields.staff.f, 2],
       'owner.name': [ownerName, 3], 'owner.email': [email, 3], 'owner.password': [password, 3],
@@ -188,7 +194,7 @@ export function setupPage(root: HTMLElement): void {
     const stepBody = (): HTMLElement[] => {
       switch (step) {
         case 0:
-          return [labelled(name, st('businessName')), h('fieldset', null, h('legend', null, st('logo')), labelled(logoFile, st('logoFile')), labelled(logoUrl, st('logoUrl')), logoPreview), labelled(address, st('address'), st('addressHint')), h('div', { class: 'grid3' }, labelled(timezone, st('timezone'), st('timezoneHint')), labelled(currency, st('currency')))];
+          return [labelled(name, st('businessName')), h('fieldset', null, h('legend', null, st('logo')), labelled(logoFile, st('logoFile')), labelled(logoUrl, st('logoUrl')), logoPreview), h('fieldset', { 'data-testid': 'setup-colours' }, h('legend', null, bt('colours')), h('p', { class: 'hint' }, bt('coloursHint')), h('div', { class: 'grid3' }, labelled(accentColor, bt('accentColor')), labelled(cardColor, bt('cardColor')), labelled(cardTextColor, bt('cardTextColor'))), contrast.el), labelled(address, st('address'), st('addressHint')), h('div', { class: 'grid3' }, labelled(timezone, st('timezone'), st('timezoneHint')), labelled(currency, st('currency')))];
         case 1:
           updatePreview();
           return [
@@ -277,7 +283,7 @@ export function setupPage(root: HTMLElement): void {
       const logo = logoData ?? (logoUrl.control.value.trim() || null);
       const body: SetupInput = {
         token,
-        business: { name: name.control.value.trim(), logoUrl: logo, address: address.control.value.trim() || null, timezone: timezone.control.value, currency: currency.control.value },
+        business: { name: name.control.value.trim(), logoUrl: logo, address: address.control.value.trim() || null, timezone: timezone.control.value, currency: currency.control.value, accentColor: accentColor.control.value, cardColor: cardColor.control.value, cardTextColor: cardTextColor.control.value },
         program: {
           pointsName: pointsName.control.value.trim(),
           earnPercent: earn.control.value.trim().replace(',', '.'),
