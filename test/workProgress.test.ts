@@ -2,6 +2,7 @@
 // at GET /progress/{id} while the request runs (from a connection of their own), end done or failed, stay within their
 // business, and are purged a day after they last moved.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { purgeWorkProgress } from '../src/app/workProgress.js';
 import type { WorkProgress } from '../src/client/index.js';
@@ -21,12 +22,18 @@ describe('GET /progress/{id}', () => {
     const progressId = randomUUID();
     const seen: WorkProgress[] = [];
     let finished = false;
+    // The set-based import writes 1,500 rows in well under the 500 ms between progress writes: each insert of its
+    // members (a chunk of rows) waits a little here, so the import runs long enough to be seen mid-way.
+    await sql.raw(`
+      create function ${h.t.schema}.slow_members() returns trigger language plpgsql as $$ begin perform pg_sleep(0.2); return null; end $$;
+      create trigger slow_members after insert on ${h.t.schema}.members for each statement execute function ${h.t.schema}.slow_members();`).execute(h.t.db);
     const run = api.imports.run({ fileName: 'big.csv', contentBase64: b64(csvOf(rows)), mapping, expiresOn: null, progressId }).finally(() => (finished = true));
     while (!finished) {
       const p = await api.progress.get(progressId).catch(() => null);
       if (p) seen.push(p);
       await new Promise((r) => setTimeout(r, 100));
     }
+    await sql.raw(`drop trigger slow_members on ${h.t.schema}.members`).execute(h.t.db);
     const result = await run;
     expect(result.totals).toMatchObject({ rows, ok: rows, newMembers: rows });
     const final = await api.progress.get(progressId);

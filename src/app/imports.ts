@@ -303,8 +303,8 @@ interface RowContext {
   cards: Set<string>;
 }
 
-/** Rows per statement: about twenty chunks (so progress moves), at least 250 and at most 2,000 rows each. */
-const chunkSize = (rows: number) => Math.min(2000, Math.max(250, Math.ceil(rows / 20)));
+/** Rows per statement: about ten chunks (so progress moves), at least 250 and at most 2,000 rows each. */
+const chunkSize = (rows: number) => Math.min(2000, Math.max(250, Math.ceil(rows / 10)));
 const LOCK_CHUNK = 5000;
 
 /** Locks every matched member up front, in id order (two imports matching the same members never deadlock). */
