@@ -108,6 +108,7 @@ async function setMany(deps: AppDeps, caller: StaffCaller, cmd: TakingsCommand, 
     // Whole business or per location on a day, never both: checked against what is stored and within the request.
     if (wanted.length > 0) {
       const days = wanted.map((w) => w.day).sort();
+      await repos.reports.lockTakingsDays(business.id, days);
       const stored = await repos.reports.listTakings(business.id, { from: days[0]!, to: days[days.length - 1]! });
       for (const [i, w] of wanted.entries()) {
         const others = [...stored.filter((s) => s.day === w.day && s.locationId !== w.locationId), ...wanted.filter((x, j) => j !== i && x.day === w.day)];

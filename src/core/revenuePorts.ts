@@ -43,6 +43,8 @@ export interface MemberShare {
 export interface RevenueDayRepository {
   /** The takings of the days in [from, to] (local dates), of one location (or all when undefined), by day then location. */
   listTakings(businessId: string, q: { from: string; to: string; locationId?: string | null | undefined }): Promise<TakingsDay[]>;
+  /** Holds the days of the business until the transaction ends (concurrent entries of a day are checked one by one). */
+  lockTakingsDays(businessId: string, days: string[]): Promise<void>;
   /** Sets the takings of a day and location (insert or replace); answers the row as it was before, or null. */
   setTakings(businessId: string, row: TakingsDay): Promise<TakingsDay | null>;
 }

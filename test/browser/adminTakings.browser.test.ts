@@ -34,12 +34,15 @@ async function stored(businessId: string) {
     .map((r) => ({ ...r, amount: Number(r.amount) }));
 }
 
+/** The data-testid of the focused element. */
+const focused = (page: Page) => page.evaluate('document.activeElement?.getAttribute("data-testid") ?? null') as Promise<string | null>;
+
 /** Waits until the share figure is drawn from a new answer (the dashboard reloads after a save). */
 async function shareAfter(page: Page, old: string): Promise<string> {
-  await page.waitForFunction((o) => {
+  await page.waitForFunction(`(() => {
     const el = document.querySelector('[data-testid="fig-member-share"] strong');
-    return el !== null && el.textContent !== o;
-  }, old, { timeout: 15_000 });
+    return el !== null && el.textContent !== ${JSON.stringify(old)};
+  })()`, null, { timeout: 15_000 });
   return page.locator('[data-testid="fig-member-share"] strong').innerText();
 }
 
@@ -71,14 +74,14 @@ describe('the Takings section', () => {
 
     // The hint's button takes the keyboard to the form; Tab to the location, then the amount; Enter saves.
     await page.getByRole('button', { name: 'Внести выручку' }).click();
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('takings-day');
+    expect(await focused(page)).toBe('takings-day');
     expect(await page.getByLabel('День', { exact: true }).inputValue()).toBe(today);
     // (Chromium's date field takes a Tab per part: day, month, year.)
-    for (let i = 0; i < 5 && (await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === 'takings-day'; i++) await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('takings-location');
+    for (let i = 0; i < 5 && (await focused(page)) === 'takings-day'; i++) await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('takings-location');
     await page.getByLabel('Точка', { exact: true }).last().selectOption(lenina.id);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('takings-amount');
+    expect(await focused(page)).toBe('takings-amount');
     await page.keyboard.type('abc');
     await page.keyboard.press('Enter');
     await expect(page.locator('[data-testid="takings"] [role="status"]').innerText()).resolves.toMatch(/Введите сумму числом/);
@@ -98,7 +101,7 @@ describe('the Takings section', () => {
     await page.getByLabel(/Выручка за день/).fill('');
     await firstRow.getByRole('button', { name: /Изменить выручку за/ }).click();
     expect(await page.getByLabel(/Выручка за день/).inputValue()).toBe('2000');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('takings-amount');
+    expect(await focused(page)).toBe('takings-amount');
     await page.getByLabel(/Выручка за день/).fill('4000');
     await page.getByRole('button', { name: 'Сохранить' }).click();
     expect(await shareAfter(page, '50 %')).toBe('25 %');

@@ -22,6 +22,10 @@ export function revenueDayRepository(db: Kysely<Database>): RevenueDayRepository
       return rows.rows.map(toDay);
     },
 
+    async lockTakingsDays(businessId, days) {
+      for (const day of [...new Set(days)].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${`revenue_days:${businessId}:${day}`}, 0))`.execute(db);
+    },
+
     async setTakings(businessId, r) {
       // The row as it was (locked), then the new one: the same business, location and day is one row.
       const before = await sql<Row>`
