@@ -13,6 +13,7 @@ import { recordPurchase } from '../app/recordPurchase.js';
 import { recordTakingsBulk } from '../app/recordDailyTakings.js';
 import { refundPurchase } from '../app/refundPurchase.js';
 import { inviteStaff } from '../app/staff.js';
+import { updateBusinessProfile } from '../app/updateBusinessProfile.js';
 import { hashPassword } from '../app/passwords.js';
 import { acceptInvite } from '../app/staffSessions.js';
 import { DomainError, addDays, localDateOf, startOfLocalDay, type Clock } from '../core/index.js';
@@ -42,6 +43,30 @@ const FIRST = ['Анна', 'Мария', 'Елена', 'Ольга', 'Дмитр
 const LAST = ['Иванова', 'Смирнов', 'Кузнецова', 'Попов', 'Васильева', 'Петров', 'Соколова', 'Михайлов', 'Новикова', 'Фёдоров'];
 
 const at = (t: Date): Clock => ({ now: () => t });
+
+const DAILY = { open: '08:00', close: '22:00' };
+/** The demo's business profile: address with a map link, phone, social links, hours and a formatted Info page. */
+export const DEMO_PROFILE = {
+  address: 'ул. Ленина, 12 (вход со двора) и пр. Мира, 3',
+  mapUrl: 'https://yandex.ru/maps/?text=%D1%83%D0%BB.%20%D0%9B%D0%B5%D0%BD%D0%B8%D0%BD%D0%B0%2C%2012',
+  phone: '+7 495 123-45-67',
+  socialLinks: [
+    { kind: 'vk' as const, url: 'https://vk.com/kopilka_demo_coffee' },
+    { kind: 'telegram' as const, url: 'https://t.me/kopilka_demo_coffee' },
+  ],
+  hours: {
+    days: { mon: DAILY, tue: DAILY, wed: DAILY, thu: DAILY, fri: { open: '08:00', close: '23:00' }, sat: { open: '10:00', close: '23:00' }, sun: { open: '10:00', close: '20:00' } },
+    note: 'В праздничные дни — с 10:00 до 20:00',
+  },
+  infoHtml: [
+    '<h2>Кофейня на Ленина</h2>',
+    '<p>Варим кофе из зёрен <strong>свежей обжарки</strong> и печём круассаны каждое утро.</p>',
+    '<h3>Как копить зёрна</h3>',
+    '<ul><li>Покажите карту на кассе — начислим <b>5 %</b> от покупки.</li><li>Оплачивайте зёрнами до 30 % чека.</li><li>С 5 000 ₽ покупок за полгода — уровень «Серебро», с 15 000 ₽ — «Золото».</li></ul>',
+    '<p><em>Зёрна живут 90 дней</em> — за 4 и за 1 день до сгорания напомним.</p>',
+    '<p>Меню и новости — <a href="https://vk.com/kopilka_demo_coffee">в нашей группе</a>.</p>',
+  ].join(''),
+};
 
 export async function runDemo(deps: AppDeps, log: { info(message: string): void }, opts: { members?: number } = {}): Promise<DemoSummary> {
   const existing = await deps.uow.run((repos) => repos.businesses.findByName(DEMO_NAME));
@@ -78,6 +103,8 @@ export async function runDemo(deps: AppDeps, log: { info(message: string): void 
     await addLocation(setup, { businessId, name: 'Ленина, 12', address: 'ул. Ленина, 12' }),
     await addLocation(setup, { businessId, name: 'Мира, 3', address: 'пр. Мира, 3' }),
   ];
+  // The profile and the Info page the card app's "About" screen shows.
+  await updateBusinessProfile(setup, { cli: true }, { businessId, change: DEMO_PROFILE });
   const staffMember = async (role: 'owner' | 'cashier', name: string, email: string, password: string, locationIds: string[] = []) => {
     const { token } = await inviteStaff(setup, { cli: true }, { businessId, role, name, locationIds });
     const who = { name, email, passwordHash: await hashPassword(password), telegramUserId: null, telegramUsername: null };
