@@ -141,6 +141,15 @@ describe('the card app with a very light brand accent', () => {
     await page.goto(`${h.url}/card/?b=${shop.id}&bot=${bot.id}#${hash.toString()}`);
     const { card } = await check(page, 'telegram');
     expect(card.some((s) => s.what.startsWith('activeTab'))).toBe(true);
+    // Telegram switches to a dark theme whose link colour is dark too: re-read and made readable at once.
+    const dark = { bg_color: '#212121', text_color: '#ffffff', hint_color: '#aaaaaa', link_color: '#2a2a66', button_color: '#ffe066', button_text_color: '#ffffff', secondary_bg_color: '#181818', section_bg_color: '#181818' };
+    await page.evaluate(`window.Telegram.WebView.receiveEvent('theme_changed', { theme_params: ${JSON.stringify(dark)} })`);
+    await expect.poll(() => page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).toBe('rgb(33, 33, 33)');
+    const after = await samples(page, CARD);
+    expect(after.some((s) => s.what.startsWith('activeTab') && s.background === 'rgb(24, 24, 24)')).toBe(true);
+    expect(unreadable(after), 'after theme_changed').toEqual([]);
+    expect(await axe(page), 'axe after theme_changed').toEqual([]);
+    writeFileSync(path.join(SCREENSHOTS, 'card-branding-telegram-dark-profile.png'), await page.screenshot());
     await context.close();
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { contrastRatio } from '../../shared/color.js';
 import { readableColors } from './readable.js';
 
-const light = { bg: '#f2f3f7', surface: '#ffffff', btnText: '#000000', cardBg: '#1f2a44', cardText: '#ffffff' };
-const dark = { bg: '#0e0f12', surface: '#1b1d22', btnText: '#000000', cardBg: '#1f2a44', cardText: '#ffffff' };
+const light = { bg: '#f2f3f7', surface: '#ffffff', btnText: '#000000', cardBg: '#1f2a44', cardText: '#ffffff', danger: '#d12b2b' };
+const dark = { bg: '#0e0f12', surface: '#1b1d22', btnText: '#000000', cardBg: '#1f2a44', cardText: '#ffffff', danger: '#d12b2b' };
 
 describe('the card app keeps any brand colour readable', () => {
   it('a very light accent: links darkened on a light page, kept on a dark one', () => {
@@ -37,5 +37,13 @@ describe('the card app keeps any brand colour readable', () => {
     expect(fine.cardText).toBe('#ffffff');
     expect(fine.cardHint).not.toBe('#ffffff');
     expect(contrastRatio('#1f2a44', fine.cardHint)).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it('the danger colour (errors, the delete button) too: Telegram dark themes without a destructive colour', () => {
+    const out = readableColors({ ...dark, bg: '#212121', surface: '#181818', link: '#8774e1', btn: '#8774e1' });
+    expect(contrastRatio('#181818', '#d12b2b')).toBeLessThan(4.5);
+    expect(contrastRatio('#181818', out.danger)).toBeGreaterThanOrEqual(4.5);
+    expect(contrastRatio(out.danger, out.dangerText)).toBeGreaterThanOrEqual(4.5);
+    expect(readableColors({ ...light, link: '#2b66f5', btn: '#2b66f5' }).dangerText).toBe('#ffffff');
   });
 });

@@ -11,14 +11,17 @@ export interface PageColors {
   btnText: string;
   cardBg: string;
   cardText: string;
+  /** Errors and the delete button: Telegram's destructive colour, or ours. */
+  danger: string;
 }
 
-export function readableColors(page: PageColors): { link: string; btnText: string; cardText: string; cardHint: string } {
+export function readableColors(page: PageColors): { link: string; btnText: string; cardText: string; cardHint: string; danger: string; dangerText: string } {
   const link = readableOnAll([page.surface, page.bg], page.link);
+  const danger = readableOnAll([page.surface, page.bg], page.danger);
   const btnText = contrastRatio(page.btn, page.btnText) >= 4.5 ? page.btnText : textColorOn(page.btn);
   const cardText = readableOn(page.cardBg, page.cardText);
   // The card's quieter lines (captions, hints): a quarter towards the card, still readable.
   const cardHint = readableOn(page.cardBg, mix(cardText, page.cardBg, 0.25));
-  return { link, btnText, cardText, cardHint };
+  return { link, btnText, cardText, cardHint, danger, dangerText: textColorOn(danger) };
 }
 

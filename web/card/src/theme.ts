@@ -8,7 +8,7 @@ import { cssColorToHex, textColorOn } from '../../shared/color.js';
 import { isColor } from './launch.js';
 import { readableColors, type PageColors } from './readable.js';
 
-const COMPUTED = ['--link', '--btn-text', '--card-text', '--card-hint'] as const;
+const COMPUTED = ['--link', '--btn-text', '--card-text', '--card-hint', '--danger', '--danger-text'] as const;
 let current: CardBranding | null = null;
 let watching = false;
 
@@ -40,12 +40,15 @@ export function refreshColors(): void {
       btnText: resolve(probe, '--btn-text', '#ffffff'),
       cardBg: resolve(probe, '--card-bg', '#1f2a44'),
       cardText: resolve(probe, '--card-text', '#ffffff'),
+      danger: resolve(probe, '--danger', '#d12b2b'),
     };
     const out = readableColors(page);
     style.setProperty('--link', out.link);
     style.setProperty('--btn-text', out.btnText);
     style.setProperty('--card-text', out.cardText);
     style.setProperty('--card-hint', out.cardHint);
+    style.setProperty('--danger', out.danger);
+    style.setProperty('--danger-text', out.dangerText);
   } finally {
     probe.remove();
   }
