@@ -345,7 +345,8 @@ async function importChunk(repos: Repositories, deps: AppDeps, business: Busines
     });
     events.push({ businessId: business.id, type: 'points.adjusted', payload: { memberId, transactionId: id, points: r.points, reason: c.reason, balance: balanceAfter } });
   }
-  if (transactions.length > 0 || events.length > 0) await repos.ledger.writeMany({ transactions, events, at: c.now });
+  const inserted = new Set([...created.values()].map((m) => m.id));
+  if (transactions.length > 0 || events.length > 0) await repos.ledger.writeMany({ transactions, events, at: c.now, inserted });
 }
 
 /** The chunk's new members in one insert; a new card number that turns out taken is drawn again for those rows only. */
@@ -359,7 +360,8 @@ async function insertMembers(repos: Repositories, deps: AppDeps, business: Busin
       name: r.name, birthday: r.birthday, email: r.email, blocked: false, totalSpent: 0, purchasesCount: 0, telegramUserId: null, telegramUsername: null, vkUserId: null,
       answers: {}, referralCode: null, referredBy: null, referralRewardedAt: null, erasedAt: null, createdAt: c.now,
     }));
-    const outcomes = await repos.members.insertMany(members);
+    // A new member with points starts at ledger sequence 1, counting the write of their points that follows.
+    const outcomes = await repos.members.insertMany(members, { credited: new Set(members.filter((_, i) => (pending[i] as Planned).points > 0).map((m) => m.id)) });
     const again: Planned[] = [];
     pending.forEach((r, i) => {
       if (outcomes[i] === 'ok') out.set(r, members[i] as Member);

@@ -7,7 +7,7 @@ import type { Database } from '../schema.js';
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
 /** MemberRepository.insertMany: one insert; the rows it left out are told apart by a second look at the phones. */
-export async function insertMembers(db: Kysely<Database>, members: readonly Member[]): Promise<('ok' | 'phone_taken' | 'card_taken')[]> {
+export async function insertMembers(db: Kysely<Database>, members: readonly Member[], credited: ReadonlySet<string> = new Set()): Promise<('ok' | 'phone_taken' | 'card_taken')[]> {
   if (members.length === 0) return [];
   const rows = members.map((m) => ({
     business_id: m.businessId,
@@ -22,15 +22,17 @@ export async function insertMembers(db: Kysely<Database>, members: readonly Memb
     telegram_username: m.telegramUsername,
     answers: m.answers,
     referred_by: m.referredBy,
+    ledger_seq: credited.has(m.id) ? 1 : 0,
     created_at: m.createdAt.toISOString(),
   }));
   const inserted = await sql<{ id: string }>`
-    insert into members (business_id, id, card_number, phone, name, birthday, email, blocked, telegram_user_id, telegram_username, answers, referred_by, created_at)
+    insert into members (business_id, id, card_number, phone, name, birthday, email, blocked, telegram_user_id, telegram_username, answers, referred_by,
+                         ledger_seq, created_at)
     select x.business_id, x.id, x.card_number, x.phone, x.name, x.birthday, x.email, x.blocked, x.telegram_user_id, x.telegram_username,
-           x.answers, x.referred_by, x.created_at
+           x.answers, x.referred_by, x.ledger_seq, x.created_at
       from rows from (json_to_recordset(${json(rows)}::json)
         as (business_id uuid, id uuid, card_number text, phone text, name text, birthday date, email text, blocked boolean,
-            telegram_user_id bigint, telegram_username text, answers jsonb, referred_by uuid, created_at timestamptz)) with ordinality as x
+            telegram_user_id bigint, telegram_username text, answers jsonb, referred_by uuid, ledger_seq bigint, created_at timestamptz)) with ordinality as x
      order by x.ordinality
     on conflict do nothing
     returning id`.execute(db);
@@ -59,8 +61,9 @@ export async function lockMembers(db: Kysely<Database>, businessId: string, ids:
 /** LedgerRepository.writeMany: transactions, lots, postings, the members' ledger_seq and the events in one statement. */
 export async function writeCredits(db: Kysely<Database>, w: LedgerCredits): Promise<void> {
   if (w.transactions.some((t) => t.debits.length > 0)) throw new Error('ledger: writeMany only credits (no debits)');
+  // Each member's sequence once, but not a member inserted with the sequence already counting this write.
   const members = new Map<string, { business_id: string; member_id: string }>();
-  for (const t of w.transactions) members.set(`${t.businessId}/${t.memberId}`, { business_id: t.businessId, member_id: t.memberId });
+  for (const t of w.transactions) if (!w.inserted?.has(t.memberId)) members.set(`${t.businessId}/${t.memberId}`, { business_id: t.businessId, member_id: t.memberId });
   const txs = w.transactions.map((t) => ({
     business_id: t.businessId,
     id: t.id,

@@ -34,7 +34,7 @@ export function memberRepository(db: Kysely<Database>): MemberRepository {
       const byPhone = await base().where('business_id', '=', m.businessId).where('phone', '=', m.phone).executeTakeFirst();
       return byPhone ? 'phone_taken' : 'card_taken';
     },
-    insertMany: (members) => insertMembers(db, members),
+    insertMany: (members, o) => insertMembers(db, members, o?.credited),
     async get(businessId, id) {
       const row = await base().where('business_id', '=', businessId).where('id', '=', id).executeTakeFirst();
       return row ? toMember(row) : null;
