@@ -5,6 +5,7 @@
 //   an import of `importRows` new customers with balances: a dry run, the run, and the same file again (adds nothing);
 //   a backup of the whole database (our own logical dump) and its restore over it (the ledger checksum must match).
 // Memory is sampled every 20 ms; "bounded" means the peak above the baseline stays flat however many rows there are.
+import { fork } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,15 +34,25 @@ export interface PhaseFigures {
   baselineRssMB: number;
 }
 
+/** An export in a child process whose V8 heap is capped at `heapLimitMB`: it finishes only if memory stays bounded. */
+export interface CappedExport {
+  heapLimitMB: number;
+  rows: number;
+  seconds: number;
+  peakHeapMB: number;
+  peakRssMB: number;
+}
+
 export interface DataResult {
   members: number;
   transactions: number;
   seedSeconds: number;
   exports: Record<`${'members' | 'transactions'}.${ExportFormat}`, PhaseFigures>;
+  cappedExports: Record<string, CappedExport>;
   import: { rows: number; dryRun: PhaseFigures; run: PhaseFigures; again: { seconds: number; replayed: boolean; pointsAdded: number } };
   backup: PhaseFigures & { tables: number };
   restore: PhaseFigures & { checksumBefore: string; checksumAfter: string; matches: boolean };
-  checks: { exportRowsMatch: boolean; importAddedAll: boolean; importIdempotent: boolean; restoreChecksumMatches: boolean };
+  checks: { exportRowsMatch: boolean; cappedExportsFinished: boolean; importAddedAll: boolean; importIdempotent: boolean; restoreChecksumMatches: boolean };
 }
 
 const MB = 1024 * 1024;
@@ -88,6 +99,24 @@ function figures(m: { seconds: number; peakMB: number; baselineMB: number }, row
     peakRssAboveBaselineMB: round(m.peakMB, 1),
     baselineRssMB: round(m.baselineMB, 1),
   };
+}
+
+const HEAP_LIMIT_MB = 48;
+
+function cappedExport(o: { url: string; businessId: string; what: 'members' | 'transactions'; format: ExportFormat; file: string }): Promise<CappedExport> {
+  const child = fork(path.resolve('bin/run-ts.js'), [path.resolve('bench/export-child.ts')], { stdio: 'inherit', execArgv: [`--max-old-space-size=${HEAP_LIMIT_MB}`] });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    child.once('message', (m: { type: 'done'; rows: number; seconds: number; peakHeapMB: number; peakRssMB: number } | { type: 'error'; error: string }) => {
+      settled = true;
+      if (m.type === 'done') resolve({ heapLimitMB: HEAP_LIMIT_MB, rows: m.rows, seconds: m.seconds, peakHeapMB: m.peakHeapMB, peakRssMB: m.peakRssMB });
+      else reject(new Error(m.error));
+    });
+    child.once('exit', (code) => {
+      if (!settled) reject(new Error(`the export child exited with ${code} (out of memory under a ${HEAP_LIMIT_MB} MB heap?)`));
+    });
+    child.send(o);
+  });
 }
 
 /** `rows` customers with phones no seeded member has (+7 999 …) and a balance each. */
@@ -145,6 +174,22 @@ export async function dataWorkload(url: string, o: DataOptions, log: (line: stri
       }
     }
 
+    const cappedExports: Record<string, CappedExport> = {};
+    let cappedExportsFinished = true;
+    for (const [what, format] of [['members', 'csv'], ['transactions', 'xlsx']] as const) {
+      const file = path.join(dir, `capped-${what}.${format}`);
+      try {
+        const r = await cappedExport({ url: bench.url, businessId, what, format, file });
+        cappedExports[`${what}.${format}`] = r;
+        if (r.rows !== (what === 'members' ? o.members : transactions)) cappedExportsFinished = false;
+        log(`  export ${what}.${format} under a ${HEAP_LIMIT_MB} MB heap: ${r.rows.toLocaleString('en')} rows in ${r.seconds} s, peak heap ${r.peakHeapMB} MB, peak RSS ${r.peakRssMB} MB`);
+      } catch (e) {
+        cappedExportsFinished = false;
+        log(`  export ${what}.${format} under a ${HEAP_LIMIT_MB} MB heap FAILED: ${(e as Error).message.split('\n')[0]}`);
+      }
+      await rm(file, { force: true });
+    }
+
     const csv = importCsv(o.importRows);
     const input = { businessId, fileName: 'import.csv', content: csv.content, mapping: { phone: 'phone', name: 'name', balance: 'balance' }, expiresOn: null };
     const dry = await measured(() => importMembers(deps, { ...input, dryRun: true }));
@@ -173,6 +218,7 @@ export async function dataWorkload(url: string, o: DataOptions, log: (line: stri
       transactions,
       seedSeconds,
       exports: exportsOut,
+      cappedExports,
       import: {
         rows: o.importRows,
         dryRun: figures(dry, dry.value.totals.rows, csv.content.length),
@@ -183,6 +229,7 @@ export async function dataWorkload(url: string, o: DataOptions, log: (line: stri
       restore: { ...figures(restore, restore.value.rows, dump.value.size), checksumBefore, checksumAfter, matches: checksumAfter === checksumBefore },
       checks: {
         exportRowsMatch,
+        cappedExportsFinished,
         importAddedAll: run.value.totals.newMembers === o.importRows && run.value.totals.points === csv.points,
         importIdempotent: again.replayed && pointsAfter === pointsBefore,
         restoreChecksumMatches: checksumAfter === checksumBefore,

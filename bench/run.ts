@@ -272,6 +272,7 @@ if (parts.includes('data')) {
   summary.push(
     `Data: ${r.members.toLocaleString('en')} members, ${r.transactions.toLocaleString('en')} transactions (seeded in ${r.seedSeconds} s):`,
     ...Object.entries(r.exports).map(([name, p]) => phase(`export ${name}`, p)),
+    ...Object.entries(r.cappedExports).map(([name, c]) => `  export ${name} in a process with a ${c.heapLimitMB} MB heap: ${c.rows.toLocaleString('en')} rows in ${c.seconds} s, peak heap ${c.peakHeapMB} MB, peak RSS ${c.peakRssMB} MB`),
     phase('import dry run', r.import.dryRun),
     phase('import', r.import.run),
     `  the same file again: ${r.import.again.replayed ? 'replayed' : 'NOT replayed'}, ${r.import.again.pointsAdded} points added, ${r.import.again.seconds} s`,
