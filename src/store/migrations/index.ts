@@ -14,7 +14,7 @@ import * as m012 from './012_setup.js';
 import * as m014 from './014_business_profile.js';
 import * as m013 from './013_work_progress.js';
 import * as m015 from './015_revenue_days.js';
-import * as m019 from './019_backup_requested_by.js';
+import * as m016 from './016_backup_requested_by.js';
 
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -31,5 +31,5 @@ export const migrations: Record<string, Migration> = {
   '013_work_progress': m013,
   '014_business_profile': m014,
   '015_revenue_days': m015,
-  '019_backup_requested_by': m019,
+  '016_backup_requested_by': m016,
 };
