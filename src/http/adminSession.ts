@@ -13,7 +13,7 @@ import type { Logger } from '../config/logger.js';
 import type { StaffCaller } from './env.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
 import { failureGate } from './rateLimit.js';
-import { issuesOf } from './route.js';
+import { jsonBody } from './jsonBody.js';
 
 export const SESSION_COOKIE = 'kopilka_session';
 export const CSRF_COOKIE = 'kopilka_csrf';
@@ -141,16 +141,7 @@ export function mountAdminSession(http: Hono, o: AdminSessionOptions): void {
 
   api.post('/session', async (c) => {
     checkOrigin(c); // no signing a victim's browser in to the attacker's account from another site
-    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) throw new HttpError(415, 'unsupported_media_type', 'Send JSON (Content-Type: application/json)');
-    let json: unknown;
-    try {
-      json = await c.req.json();
-    } catch {
-      throw new HttpError(400, 'validation_failed', 'The body is not valid JSON', { errors: [{ path: '', message: 'not valid JSON' }] });
-    }
-    const parsed = SignIn.safeParse(json);
-    if (!parsed.success) throw new HttpError(400, 'validation_failed', 'The request body is not valid', { errors: issuesOf(parsed.error, '') });
-    const input = parsed.data;
+    const input = await jsonBody(c, SignIn);
     const address = clientAddress(c);
     const emailKey = `${input.businessId}\n${input.email.trim().toLowerCase()}`;
     const wait = Math.max(byAddress.wait(address) ?? 0, byEmail.wait(emailKey) ?? 0);

@@ -18,7 +18,7 @@ import type { CardBusiness, CardProfile, CardView } from '../client/card.js';
 import type { Logger } from '../config/logger.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
 import { tokenBucket } from './rateLimit.js';
-import { issuesOf } from './route.js';
+import { jsonBody } from './jsonBody.js';
 
 // The client's types and the use cases' results must stay the same shape (checked when compiling).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -78,18 +78,7 @@ export function mountCardApi(http: Hono, o: CardApiOptions): void {
     if (!s) throw new HttpError(401, 'unauthorized', 'Sign in again: the session is missing or has expired');
     return { ...s, token };
   };
-  const body = async <T extends z.ZodType>(c: Context, schema: T, hint: string): Promise<z.output<T>> => {
-    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) throw new HttpError(415, 'unsupported_media_type', 'Send JSON (Content-Type: application/json)');
-    let json: unknown;
-    try {
-      json = await c.req.json();
-    } catch {
-      throw new HttpError(400, 'validation_failed', 'The body is not valid JSON', { errors: [{ path: '', message: 'not valid JSON' }] });
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new HttpError(400, 'validation_failed', hint, { errors: issuesOf(parsed.error, '') });
-    return parsed.data;
-  };
+  const body = <T extends z.ZodType>(c: Context, schema: T, hint: string): Promise<z.output<T>> => jsonBody(c, schema, hint);
 
   card.get('/businesses/:id', async (c) => {
     const id = c.req.param('id');

@@ -14,7 +14,7 @@ import type { TelegramGateway } from '../core/index.js';
 import { CSRF_COOKIE, checkCsrf, isHttps, ownOrigin, setSessionCookies } from './adminSession.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
 import { failureGate, tokenBucket } from './rateLimit.js';
-import { issuesOf } from './route.js';
+import { jsonBody } from './jsonBody.js';
 
 export const OPERATOR_COOKIE = 'kopilka_operator';
 
@@ -55,20 +55,6 @@ function clientAddress(c: Context): string {
   } catch {
     return 'unknown';
   }
-}
-
-async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
-  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) throw new HttpError(415, 'unsupported_media_type', 'Send JSON (Content-Type: application/json)');
-  let json: unknown;
-  try {
-    json = await c.req.json();
-  } catch {
-    throw new HttpError(400, 'validation_failed', 'The body is not valid JSON', { errors: [{ path: '', message: 'not valid JSON' }] });
-  }
-  if (JSON.stringify(json).includes('\\u0000')) throw new HttpError(400, 'validation_failed', 'The body must not contain the NUL character', { errors: [{ path: '', message: 'must not contain NUL' }] });
-  const r = schema.safeParse(json);
-  if (!r.success) throw new HttpError(400, 'validation_failed', 'The request body is not valid', { errors: issuesOf(r.error, '') });
-  return r.data;
 }
 
 function errors(api: Hono, log: Logger): void {

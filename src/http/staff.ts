@@ -15,7 +15,7 @@ import type { Logger } from '../config/logger.js';
 import { HttpError, errorResponse, toProblem } from './errors.js';
 import { failureGate, tokenBucket } from './rateLimit.js';
 import { mountStaffChat } from './staffChat.js';
-import { issuesOf } from './route.js';
+import { jsonBody } from './jsonBody.js';
 
 // The client's types and the use cases' results must stay the same shape (checked when compiling).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -105,18 +105,7 @@ export function mountStaffApi(http: Hono, o: StaffApiOptions): void {
     if (!staff) throw new HttpError(401, 'unauthorized', 'Sign in again: the session is missing, has expired or was ended');
     return { staff, channel: 'web', token };
   };
-  const body = async <T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> => {
-    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) throw new HttpError(415, 'unsupported_media_type', 'Send JSON (Content-Type: application/json)');
-    let json: unknown;
-    try {
-      json = await c.req.json();
-    } catch {
-      throw new HttpError(400, 'validation_failed', 'The body is not valid JSON', { errors: [{ path: '', message: 'not valid JSON' }] });
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new HttpError(400, 'validation_failed', 'The request body is not valid', { errors: issuesOf(parsed.error, '') });
-    return parsed.data;
-  };
+  const body = <T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> => jsonBody(c, schema);
   const key = (c: Context) => {
     const k = c.req.header('idempotency-key') ?? '';
     if (!/^[\x21-\x7e]{1,200}$/.test(k)) throw new HttpError(400, 'idempotency_key_missing', 'Send an Idempotency-Key header (one per operation, the same on every retry)');
