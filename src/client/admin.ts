@@ -2,20 +2,11 @@
 // session cookie and the readable CSRF cookie), who is signed in, sign out. The Integration API itself is then
 // called with createClient({ baseUrl, session: true }) from ./index.ts. Plain fetch, no dependencies.
 import { csrfFromDocument } from './index.js';
-import type { ApiProblem, FetchLike } from './sessionCall.js';
+import { ProblemError, type ApiProblem, type FetchLike } from './sessionCall.js';
 import type { StaffMe } from './staff.js';
 
-export class AdminSessionError extends Error {
+export class AdminSessionError extends ProblemError {
   override readonly name = 'AdminSessionError';
-  constructor(readonly problem: ApiProblem) {
-    super(problem.detail ?? problem.title);
-  }
-  get status(): number {
-    return this.problem.status;
-  }
-  get code(): string {
-    return this.problem.code;
-  }
 }
 
 export interface AdminSessionClientOptions {

@@ -2,19 +2,10 @@
 // kopilka_operator cookie and the readable CSRF cookie), who is signed in, the businesses with their health, a new
 // business with its owner's invitation, sign out. Not part of /api/v1; plain fetch, no dependencies.
 import { csrfFromDocument } from './index.js';
-import type { ApiProblem, FetchLike } from './sessionCall.js';
+import { ProblemError, type ApiProblem, type FetchLike } from './sessionCall.js';
 
-export class OperatorError extends Error {
+export class OperatorError extends ProblemError {
   override readonly name = 'OperatorError';
-  constructor(readonly problem: ApiProblem) {
-    super(problem.detail ?? problem.title);
-  }
-  get status(): number {
-    return this.problem.status;
-  }
-  get code(): string {
-    return this.problem.code;
-  }
   /** Seconds to wait when rate limited (the Retry-After header), else null. */
   retryAfter: number | null = null;
 }

@@ -9,6 +9,25 @@ export interface ApiProblem {
   errors?: { path: string; message: string }[];
 }
 
+/** A problem+json answer as an error: its status, code and, for validation failures, each field's problems. */
+export class ProblemError extends Error {
+  constructor(readonly problem: ApiProblem) {
+    super(problem.detail ?? problem.title);
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+  get code(): string {
+    return this.problem.code;
+  }
+  /** Each field's problems, keyed by its path ("owner.email"); '' for the form as a whole. */
+  get fieldErrors(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const e of this.problem.errors ?? []) (out[e.path.replace(/^\//, '').replace(/\//g, '.')] ??= []).push(e.message);
+    return out;
+  }
+}
+
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export function sessionCall(o: { base: string; fetch?: FetchLike | undefined; session: () => string | null; fail: (p: ApiProblem) => Error }) {

@@ -1,24 +1,9 @@
 // The first-run wizard's API (/api/setup): is the link live (and the suggested defaults), a live bot token check,
 // and the set-up itself, which signs the owner in with the panel's cookies. Plain fetch, no dependencies.
-import type { ApiProblem, FetchLike } from './sessionCall.js';
+import { ProblemError, type ApiProblem, type FetchLike } from './sessionCall.js';
 
-export class SetupError extends Error {
+export class SetupError extends ProblemError {
   override readonly name = 'SetupError';
-  constructor(readonly problem: ApiProblem) {
-    super(problem.detail ?? problem.title);
-  }
-  get status(): number {
-    return this.problem.status;
-  }
-  get code(): string {
-    return this.problem.code;
-  }
-  /** Each field's problems, keyed by its path ("owner.email"); '' for the form as a whole. */
-  get fieldErrors(): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
-    for (const e of this.problem.errors ?? []) (out[e.path.replace(/^\//, '').replace(/\//g, '.')] ??= []).push(e.message);
-    return out;
-  }
 }
 
 export interface BotFatherHelp {
