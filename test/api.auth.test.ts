@@ -89,7 +89,7 @@ describe('the contract in public', () => {
       // the admin panel's reads (issue 7)
       'getDashboard', 'listAudit', 'listMemberLots', 'listMemberMessages', 'listMemberPurchases',
       // exports and imports (issue 7)
-      'exportMembersCsv', 'exportMembersXlsx', 'exportTransactionsCsv', 'exportTransactionsXlsx', 'importMembers', 'listImports', 'getImport', 'getWorkProgress',
+      'exportMembersCsv', 'exportMembersXlsx', 'exportTransactionsCsv', 'exportTransactionsXlsx', 'importMembers', 'listImports', 'getImport', 'getWorkProgress', 'inspectImport',
       // the printable poster (issue 7)
       'posterPng', 'posterPdf',
       // staff, API keys and bots (issue 7)

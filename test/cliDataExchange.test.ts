@@ -132,6 +132,46 @@ describe('kopilka import', () => {
   }, 60_000);
 });
 
+describe('kopilka import without --phone-column', () => {
+  it('guesses the columns from a 1C header, prints the mapping it chose, and imports with it; no phone column is one clear line', async () => {
+    const other = (await createBusiness(t.deps, { name: 'Пекарня', program: { welcomeBonus: 0 } })).business.id;
+    const file = path.join(dir, 'from-1c.csv');
+    await writeFile(file, ['Код;Наименование;Телефон;Дата рождения;Бонусы', '000000101;Петров Пётр;+7 916 777-01-01;03.02.1985;1 200', '000000102;Ёлкина Мария;89167770102;;35'].join('\r\n'));
+    const dry = await cli(['import', file, '--business', other, '--dry-run']);
+    expect(dry.stderr).not.toMatch(STACK_LINE);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain(['  --phone-column "Телефон"', '  --name-column "Наименование"', '  --birthday-column "Дата рождения"', '  --balance-column "Бонусы"', '  --external-id-column "Код"', '  not imported: email, card'].join('\n'));
+    expect(dry.stdout).toContain('Dry run of from-1c.csv: 2 rows, 2 ok, 0 bad; would create 2 members, add points to 0, 1,235 points in all.');
+
+    // A column flag still wins over the guess: "Код" as the name instead of the external id.
+    const flagged = await cli(['import', file, '--business', other, '--name-column', 'Код', '--dry-run', '--json']);
+    expect(flagged.code).toBe(0);
+    expect(flagged.stderr).toContain('  --name-column "Код"');
+    expect(flagged.stderr).not.toContain('--external-id-column');
+    expect(JSON.parse(flagged.stdout)).toMatchObject({ dryRun: true, totals: { rows: 2, ok: 2 } });
+
+    const run = await cli(['import', file, '--business', other, '--expires-on', '2030-12-31']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Imported from-1c.csv: 2 new members, points added to 0, 1,235 points');
+    t.clock.set(new Date(Date.now() + 60_000));
+    const [petrov] = await findMembers(t.deps, other, { phone: '+79167770101' });
+    expect(petrov).toMatchObject({ name: 'Петров Пётр', birthday: '1985-02-03', balance: { available: 1200 } });
+    const [elkina] = await findMembers(t.deps, other, { phone: '+79167770102' });
+    expect(elkina).toMatchObject({ name: 'Ёлкина Мария', balance: { available: 35 } });
+
+    const noPhone = path.join(dir, 'no-phone.csv');
+    await writeFile(noPhone, 'Номер;Клиент;Сумма\n+79167770103;Анна;10\n');
+    const refused = await cli(['import', noPhone, '--business', other, '--dry-run']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("error: No column's header says it holds the phone (the file's columns: Номер, Клиент, Сумма); name it with --phone-column");
+    expect(refused.stderr).not.toMatch(STACK_LINE);
+    // With the flag, as before.
+    const named = await cli(['import', noPhone, '--business', other, '--phone-column', 'Номер', '--dry-run']);
+    expect(named.code).toBe(0);
+    expect(named.stdout).toContain('1 rows, 1 ok, 0 bad');
+  }, 60_000);
+});
+
 describe('kopilka export', () => {
   it('writes members and transactions as CSV and XLSX with progress lines, and a summary', async () => {
     const csv = path.join(dir, 'members.csv');

@@ -193,7 +193,7 @@ const importCmd = program
   .description('import members with their balances from a CSV or XLSX file (all rows or none; the same file twice adds nothing)')
   .argument('<file>', 'the CSV or XLSX file')
   .requiredOption('--business <id>', 'the business id')
-  .requiredOption('--phone-column <header>', 'the header of the phone column')
+  .option('--phone-column <header>', 'the header of the phone column (without it, every column is guessed from the file\'s header and the choice printed)')
   .option('--name-column <header>', 'the header of the name column')
   .option('--balance-column <header>', 'the header of the points balance column')
   .option('--birthday-column <header>', 'the header of the birthday column')
@@ -205,7 +205,7 @@ const importCmd = program
   .option('--dry-run', 'check every row and list the bad ones; change nothing (exit code 1 when any row is bad)')
   .addOption(new Option('--json', 'print the result as JSON'));
 importCmd.action(
-  action<{ business: string; phoneColumn: string; nameColumn?: string; balanceColumn?: string; birthdayColumn?: string; emailColumn?: string; cardColumn?: string; externalIdColumn?: string; expiresOn?: string; matchExisting?: boolean; dryRun?: boolean; json?: boolean }>(
+  action<{ business: string; phoneColumn?: string; nameColumn?: string; balanceColumn?: string; birthdayColumn?: string; emailColumn?: string; cardColumn?: string; externalIdColumn?: string; expiresOn?: string; matchExisting?: boolean; dryRun?: boolean; json?: boolean }>(
     async (config, log, flags) => (await import('./commands/dataExchange.js')).importCommand(config, log, importCmd.args[0] ?? '', flags),
   ),
 );

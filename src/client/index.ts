@@ -51,6 +51,8 @@ export type NotificationChannel = z.output<typeof C.NotificationChannel>;
 export type NotificationChannelSet = z.input<typeof C.NotificationChannelSet>;
 export type NotificationChannelTestResult = z.output<typeof C.NotificationChannelTestResult>;
 export type ImportRequest = Omit<z.input<typeof D.ImportCreate>, 'dryRun'>;
+export type ImportInspectRequest = z.input<typeof D.ImportInspectRequest>;
+export type ImportInspection = z.output<typeof D.ImportInspectionSchema>;
 export type ImportDryRun = z.output<typeof D.DryRunSchema>;
 export type ImportResult = z.output<typeof D.ImportResultSchema>;
 export type Import = z.output<typeof D.ImportSchema>;
@@ -237,6 +239,8 @@ export function createClient(o: ClientOptions) {
       },
     },
     imports: {
+      /** The file's columns, first rows, row count and the mapping guessed from its headers; changes nothing. */
+      inspect: async (input: ImportInspectRequest) => (await request<ImportInspection>('POST', '/imports/inspect', { body: input })).body,
       /** Every row's outcome; changes nothing. */
       dryRun: (input: ImportRequest, w?: WriteOptions) => write<ImportDryRun>('POST', '/imports', { ...input, dryRun: true }, w),
       /** All rows or nothing (import_has_errors); the same file again answers with the first result (replayed: true). */

@@ -37,4 +37,5 @@ export * from './backupPorts.js';
 export * from './dataPorts.js';
 export * from './tabular.js';
 export * from './imports.js';
+export * from './importMapping.js';
 export * from './setupPorts.js';

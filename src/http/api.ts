@@ -107,10 +107,10 @@ export function mountApi(http: Hono, o: ApiOptions): ApiRouter {
   const streamedLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   // With a Content-Length the header decides, and the body is later read straight from Node's stream; hono's
   // bodyLimit would build a WHATWG Request for every request (about a tenth of the server's CPU per purchase).
-  // An import carries its file (base64, up to 20 MB of file): the one body allowed to be bigger.
+  // An import carries its file (base64, up to 20 MB of file): the one body allowed to be bigger (its inspect too).
   const importLimit = bodyLimit({ maxSize: IMPORT_BODY_BYTES, onError: () => { throw new HttpError(413, 'payload_too_large', `The import is larger than ${IMPORT_BODY_BYTES} bytes`, {}, { Connection: 'close' }); } });
   hono.use('*', async (c, next) => {
-    if (c.req.path === '/api/v1/imports') return importLimit(c, next);
+    if (c.req.path === '/api/v1/imports' || c.req.path === '/api/v1/imports/inspect') return importLimit(c, next);
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
       if (!/^\d+$/.test(length) || Number(length) > MAX_BODY_BYTES) tooLarge();

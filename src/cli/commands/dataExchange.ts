@@ -5,11 +5,11 @@ import { readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { exportMembers, exportTransactions, type ByteSink, type ExportFormat, type ExportLang } from '../../app/exports.js';
-import { importMembers, type ImportRowOutcome } from '../../app/imports.js';
+import { importMembers, readTable, type ImportRowOutcome } from '../../app/imports.js';
 import type { WorkProgress } from '../../app/workProgress.js';
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../config/logger.js';
-import { DomainError, invalid, isDomainError, type CsvSeparator, type ImportMapping } from '../../core/index.js';
+import { DomainError, IMPORT_FIELDS, guessMapping, invalid, isDomainError, type CsvSeparator, type ImportMapping } from '../../core/index.js';
 import { withApp } from '../compose.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -96,7 +96,8 @@ export async function exportCommand(config: Config, log: Logger, what: string, f
 
 export interface ImportFlags {
   business: string;
-  phoneColumn: string;
+  /** Without it, the mapping is guessed from the file's header (the other column flags still win). */
+  phoneColumn?: string;
   nameColumn?: string;
   balanceColumn?: string;
   birthdayColumn?: string;
@@ -111,6 +112,24 @@ export interface ImportFlags {
 
 const badLine = (r: Pick<ImportRowOutcome, 'row' | 'phone' | 'problems'>) => `  row ${r.row}${r.phone ? ` (${r.phone})` : ''}: ${r.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
 
+/** The mapping guessed from the file's header; without a column whose header says it is the phone, a clear error. */
+function guessedMapping(content: Uint8Array): ImportMapping {
+  const { header } = readTable(content);
+  const guess = guessMapping(header);
+  if (guess.phone === undefined) throw invalid(`No column's header says it holds the phone (the file's columns: ${header.slice(0, 30).join(', ')}); name it with --phone-column`, { field: 'mapping.phone' });
+  return guess as ImportMapping;
+}
+
+const FLAG: Record<(typeof IMPORT_FIELDS)[number], string> = { phone: 'phone', name: 'name', birthday: 'birthday', email: 'email', card: 'card', balance: 'balance', externalId: 'external-id' };
+
+/** One line per field, e.g. '  --phone-column "Телефон"', and the fields left out. */
+function mappingLines(mapping: ImportMapping): string {
+  const m = mapping as Partial<Record<(typeof IMPORT_FIELDS)[number], string>>;
+  const lines = IMPORT_FIELDS.filter((f) => m[f] !== undefined).map((f) => `  --${FLAG[f]}-column "${m[f]}"`);
+  const left = IMPORT_FIELDS.filter((f) => m[f] === undefined);
+  return [...lines, ...(left.length ? [`  not imported: ${left.join(', ')}`] : [])].join('\n');
+}
+
 /** Members with balances from a CSV or XLSX file; --dry-run lists every bad row and changes nothing. */
 export async function importCommand(config: Config, log: Logger, file: string, flags: ImportFlags): Promise<void> {
   const abs = path.resolve(file);
@@ -120,9 +139,17 @@ export async function importCommand(config: Config, log: Logger, file: string, f
   } catch (e) {
     throw new DomainError('import_unreadable', `Cannot read ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const mapping: ImportMapping = { phone: flags.phoneColumn };
   const optional = { name: flags.nameColumn, balance: flags.balanceColumn, birthday: flags.birthdayColumn, email: flags.emailColumn, card: flags.cardColumn, externalId: flags.externalIdColumn };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (mapping as unknown as Record<string, string>)[k] = v;
+  const mapping = flags.phoneColumn === undefined ? guessedMapping(content) : ({ phone: flags.phoneColumn } as ImportMapping);
+  const fields = mapping as unknown as Record<string, string>;
+  for (const [k, v] of Object.entries(optional)) {
+    if (v === undefined) continue;
+    // A column named by a flag is that field only: the guess gives it up elsewhere (never the phone, which is refused).
+    if (flags.phoneColumn === undefined) for (const [f, c] of Object.entries(fields)) if (f !== 'phone' && f !== k && c.trim().toLowerCase() === v.trim().toLowerCase()) delete fields[f];
+    fields[k] = v;
+  }
+  // What the guess chose (with any column flags on top), so the user sees which column became which field.
+  if (flags.phoneColumn === undefined) process.stderr.write(`Columns (guessed from the header; name them with --phone-column and the other --…-column flags to choose):\n${mappingLines(mapping)}\n`);
   const progress = progressLines(flags.dryRun ? 'checking' : 'importing');
   const input = { businessId: flags.business, fileName: path.basename(abs), content, mapping, expiresOn: flags.expiresOn ?? null, matchExisting: flags.matchExisting === true, actor: { type: 'cli' as const, id: null }, onProgress: progress.report };
 

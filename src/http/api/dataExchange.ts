@@ -4,13 +4,14 @@ import { can, type StaffAction } from '../../core/index.js';
 import type { AppDeps } from '../../app/deps.js';
 import { checkPeriod, exportMembers, exportTransactions, type ByteSink, type ExportFormat } from '../../app/exports.js';
 import { getImport, importMembers, listImports } from '../../app/imports.js';
+import { inspectImport } from '../../app/inspectImport.js';
 import { getWorkProgress, trackProgress, type OnWorkProgress } from '../../app/workProgress.js';
 import { isDomainError, type WorkKind } from '../../core/index.js';
 import type { ApiEnv } from '../env.js';
 import { HttpError } from '../errors.js';
 import { issuesOf, route, type AnyRoute, type ApiRouter } from '../route.js';
 import { actorOf } from './common.js';
-import { ExportQuery, ImportCreate, ImportSchema, DryRunSchema, ImportResultSchema, TransactionExportQuery, WorkProgressSchema } from './dataSchemas.js';
+import { ExportQuery, ImportCreate, ImportInspectionSchema, ImportInspectRequest, ImportSchema, DryRunSchema, ImportResultSchema, TransactionExportQuery, WorkProgressSchema } from './dataSchemas.js';
 import { z } from 'zod';
 
 const MEDIA: Record<ExportFormat, string> = {
@@ -137,6 +138,17 @@ export function dataRoutes(r: ApiRouter): void {
       run: (deps, q, businessId, f, sink, onProgress) => exportTransactions(deps, { businessId, format: f, separator: q.separator, lang: q.lang, from: q.from, to: q.to, onProgress }, sink),
     });
   }
+
+  route(r, {
+    method: 'post', path: '/imports/inspect', operationId: 'inspectImport', tag: 'Data', summary: 'A first look at an import file: its columns, first rows and a guessed mapping',
+    description: 'The file (CSV or XLSX, base64) read exactly as POST /imports reads it, with the same limits and the same 422 import_unreadable. Answers its columns, its first 5 rows, how many rows it has, and guessedMapping: the column of each field recognised from its header in Russian or English ("Телефон", "ФИО", "Наименование", "Контрагент", "Бонусы", "Сумма бонусов", "Дата рождения", "E-mail", "Номер карты", "Код"…), never one column twice, phone only when a header says so. Send it, or a mapping of your own, as POST /imports\'s mapping. Changes nothing.',
+    body: ImportInspectRequest, permission: 'points.bulk',
+    responses: { 200: { description: 'The file\'s columns, first rows and the guessed mapping', schema: ImportInspectionSchema } },
+    errors: ['import_unreadable'],
+  }, async ({ body, c }) => {
+    const content = Buffer.from(body.contentBase64, 'base64');
+    return { status: 200, body: await inspectImport(c.var.deps, { businessId: c.var.caller.businessId, fileName: body.fileName, content }) };
+  });
 
   route(r, {
     method: 'post', path: '/imports', operationId: 'importMembers', tag: 'Data', summary: 'Import members with their balances (dry run or real)',

@@ -1,6 +1,7 @@
 // The contract of /exports and /imports: request and response schemas, registered as OpenAPI components.
 import { z } from 'zod';
 import type { DryRunReport, ImportResult, ImportView } from '../../app/imports.js';
+import type { ImportInspection } from '../../app/inspectImport.js';
 import type { WorkProgressView } from '../../app/workProgress.js';
 import { requestSchemas, responseSchemas } from '../schemas.js';
 
@@ -42,6 +43,36 @@ export const ImportCreate = z
     progressId,
   })
   .register(requestSchemas, { id: 'ImportCreate' });
+
+const fileName = z.string().min(1).max(200).describe('The file\'s name (CSV or XLSX is told from its bytes, not its name)');
+const contentBase64 = z.string().min(1).max(28_000_000).describe('The file\'s bytes in base64: CSV (UTF-8 or Windows-1251, separator ; , or tab found from the header) or XLSX (the first sheet); at most 20 MB');
+
+export const ImportInspectRequest = z
+  .strictObject({ fileName, contentBase64 })
+  .register(requestSchemas, { id: 'ImportInspectRequest' });
+
+const guessed = (field: string) => z.string().optional().describe(`The column that likely holds ${field}`);
+
+export const ImportInspectionSchema = z
+  .object({
+    fileName: z.string(),
+    columns: z.array(z.string()).describe('The header row: the names a mapping chooses from'),
+    sampleRows: z.array(z.array(z.string())).describe('The first 5 data rows (blank lines skipped), one text per column'),
+    rows: z.number().int().describe('Data rows in the file, blank lines not counted'),
+    guessedMapping: z
+      .object({
+        phone: guessed('the phone (only a column whose header says so)'),
+        name: guessed('the name'),
+        birthday: guessed('the birthday'),
+        email: guessed('the e-mail address'),
+        card: guessed('a card number'),
+        balance: guessed('the points balance'),
+        externalId: guessed('the other system\'s id'),
+      })
+      .describe('The columns recognised from their headers (Russian and English: "Телефон", "ФИО", "Контрагент", "Бонусы", "Номер карты", "Код"…; case, punctuation, ё/е and spaces ignored), never one column twice; a field not recognised is left out'),
+    looksLikeHeader: z.boolean().describe('false when the first row looks like data (a phone, a number, a date, an e-mail) rather than column names: the file probably lacks its header row'),
+  })
+  .register(responseSchemas, { id: 'ImportInspection' });
 
 const Problem = z.object({
   code: z.enum(['phone_missing', 'phone_invalid', 'phone_duplicate', 'member_exists', 'member_blocked', 'card_invalid', 'card_duplicate', 'card_taken', 'balance_invalid', 'birthday_invalid', 'email_invalid', 'name_too_long', 'external_id_duplicate']),
@@ -119,5 +150,5 @@ export const WorkProgressSchema = z
   .register(responseSchemas, { id: 'WorkProgress' });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const proofs: [Same<z.output<typeof DryRunSchema>, DryRunReport>, Same<z.output<typeof ImportResultSchema>, ImportResult>, Same<z.output<typeof ImportSchema>, ImportView>, Same<z.output<typeof WorkProgressSchema>, WorkProgressView>] = [true, true, true, true];
+const proofs: [Same<z.output<typeof DryRunSchema>, DryRunReport>, Same<z.output<typeof ImportResultSchema>, ImportResult>, Same<z.output<typeof ImportSchema>, ImportView>, Same<z.output<typeof WorkProgressSchema>, WorkProgressView>, Same<z.output<typeof ImportInspectionSchema>, ImportInspection>] = [true, true, true, true, true];
 void proofs;
