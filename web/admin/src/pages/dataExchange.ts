@@ -1,14 +1,17 @@
 // The Data page's exports and import, each with its progress while it runs. Exports stay plain download links (the
 // browser streams the file to disk, so a million rows never sit in the page's memory); each click sends a new
-// progressId and the page polls it: rows written of rows in all, and bytes. The import is checked first (a dry run
-// listing every bad row), and both the check and the import show rows done of the file's rows while the request runs.
+// progressId and the page polls it: rows written of rows in all, and bytes. A chosen import file is read at once
+// (POST /imports/inspect): its first rows and one select per field, pre-set from the columns' names. The import is
+// checked first (a dry run listing every bad row) with the chosen columns, and both the check and the import show rows
+// done of the file's rows while the request runs.
 import { h, replace } from '../../../shared/dom.js';
 import type { ImportDryRun, ImportRequest, WorkProgress } from '../../../../src/client/index.js';
 import { api, errorText } from '../api.js';
 import type { Ctx } from '../context.js';
 import { language, t } from '../i18n.js';
 import { dt, newProgressId, pollProgress, progressBar, sizeText } from '../progressBar.js';
-import { button, field, input, section, statusLine, table } from '../ui.js';
+import { button, field, input, section, select, statusLine, table } from '../ui.js';
+import '../importMapping.css';
 
 /** How long a clicked export may take to show its first progress before the page says it did not start. */
 const EXPORT_START_MS = 30_000;
@@ -58,33 +61,110 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
+type Field = keyof ImportRequest['mapping'];
+/** The import's fields in the form's order; phone is required. */
+const FIELDS: readonly Field[] = ['phone', 'name', 'balance', 'birthday', 'email', 'card', 'externalId'];
+const FIELD_LABEL: Record<Field, Parameters<typeof dt>[0]> = {
+  phone: 'fieldPhone', name: 'fieldName', balance: 'fieldBalance', birthday: 'fieldBirthday', email: 'fieldEmail', card: 'fieldCard', externalId: 'fieldExternalId',
+};
+
 export function importSection(ctx: Ctx): HTMLElement {
   const file = input({ type: 'file', name: 'file', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'data-testid': 'import-file' });
-  const phone = input({ name: 'phoneColumn', value: 'phone' });
-  const name = input({ name: 'nameColumn', value: 'name' });
-  const balance = input({ name: 'balanceColumn', value: 'balance' });
   const expires = input({ type: 'date', name: 'expiresOn', 'data-testid': 'import-expires' });
   const status = statusLine();
   const result = h('div', { 'data-testid': 'import-result' });
+  // Filled once the file is read: which column is which (one select per field) and the file's first rows.
+  const mapping = h('div', { 'data-testid': 'import-mapping' });
+  const preview = h('div', { class: 'import-preview', 'data-testid': 'import-preview' });
   const checking = progressBar(dt('checkingRows'), 'import-check-progress');
   const importing = progressBar(dt('importingRows'), 'import-progress');
   const check = button(t('importDryRun'), () => void go(true), { 'data-testid': 'import-check' });
   const run = button(t('importRun'), () => void go(false), { class: 'btn primary', disabled: true, 'data-testid': 'import-run' });
   let busy = false;
+  /** The chosen file as read and inspected; null until then (or when it could not be read). */
+  let inspected: { fileName: string; contentBase64: string; selects: Record<Field, HTMLSelectElement> } | null = null;
+  let reading: Promise<void> | null = null;
+  let readSeq = 0;
 
-  const request = async (): Promise<ImportRequest | null> => {
+  // Any change to what would be imported closes the import button until it is checked again.
+  const changed = () => {
+    run.disabled = true;
+    replace(result);
+    checking.hide();
+    importing.hide();
+  };
+
+  async function inspect(): Promise<void> {
+    const seq = ++readSeq;
+    inspected = null;
+    replace(mapping);
+    replace(preview);
     const f = file.files?.[0];
-    if (!f || !phone.value.trim()) return null;
-    const mapping: ImportRequest['mapping'] = { phone: phone.value.trim() };
-    if (name.value.trim()) mapping.name = name.value.trim();
-    if (balance.value.trim()) mapping.balance = balance.value.trim();
-    return { fileName: f.name, contentBase64: toBase64(new Uint8Array(await f.arrayBuffer())), mapping, expiresOn: expires.value || null };
+    if (!f) return;
+    status.busy(dt('readingFile'));
+    try {
+      const contentBase64 = toBase64(new Uint8Array(await f.arrayBuffer()));
+      const r = await api.imports.inspect({ fileName: f.name, contentBase64 });
+      if (seq !== readSeq) return; // another file was chosen meanwhile
+      // A column name the import can find: not empty, and the first of the same name (as the import matches names).
+      const seen = new Set<string>();
+      const columns = r.columns.filter((c) => {
+        const key = c.trim().toLowerCase();
+        if (key === '' || seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      const options: [string, string][] = [['', dt('notImported')], ...columns.map((c): [string, string] => [c, c])];
+      const selects = {} as Record<Field, HTMLSelectElement>;
+      const fields = FIELDS.map((key) => {
+        const el = select(options, r.guessedMapping[key] ?? '', { name: `column-${key}`, 'data-testid': `import-column-${key}`, ...(key === 'phone' ? { required: true, 'aria-required': 'true' } : {}) });
+        el.addEventListener('change', changed);
+        selects[key] = el;
+        return field(dt(FIELD_LABEL[key]), el, key === 'card' ? dt('fieldCardHint') : undefined);
+      });
+      replace(mapping,
+        h('fieldset', null, h('legend', null, dt('mappingTitle')), h('p', { class: 'hint' }, r.guessedMapping.phone ? dt('mappingHint') : dt('phoneNotFound')), h('div', { class: 'grid3' }, fields)));
+      replace(preview,
+        r.looksLikeHeader ? null : h('p', { class: 'status error', 'data-testid': 'import-no-header' }, dt('noHeaderRow')),
+        h('p', null, dt('previewRows', { rows: ctx.num(r.rows) })),
+        table(dt('previewTitle'), r.columns, r.sampleRows, { 'data-testid': 'import-sample' }));
+      inspected = { fileName: f.name, contentBase64, selects };
+      status.clear();
+    } catch (e) {
+      if (seq === readSeq) status.error(errorText(e));
+    }
+  }
+
+  /** The request as the selects say, or why it cannot be sent (the words are shown). */
+  const request = (): ImportRequest | string => {
+    if (!inspected) return dt('chooseFile');
+    const chosen: Partial<Record<Field, string>> = {};
+    const used = new Set<string>();
+    for (const f of FIELDS) {
+      const column = inspected.selects[f].value;
+      if (!column) continue;
+      if (used.has(column)) return dt('mapTwice', { column });
+      used.add(column);
+      chosen[f] = column;
+    }
+    if (!chosen.phone) return dt('mapPhoneMissing');
+    return { fileName: inspected.fileName, contentBase64: inspected.contentBase64, mapping: { ...chosen, phone: chosen.phone }, expiresOn: expires.value || null };
   };
 
   async function go(dry: boolean): Promise<void> {
     if (busy) return;
-    const req = await request();
-    if (!req) return status.error(t('fillFields'));
+    // The file may still be reading; a file that could not be read is read again (saying why it cannot be).
+    await reading;
+    if (!inspected) {
+      if (!file.files?.[0]) return status.error(dt('chooseFile'));
+      await (reading = inspect());
+      if (!inspected) return;
+    }
+    const req = request();
+    if (typeof req === 'string') {
+      if (!inspected.selects.phone.value) inspected.selects.phone.focus();
+      return status.error(req);
+    }
     busy = true;
     check.disabled = true;
     run.disabled = true;
@@ -137,17 +217,15 @@ export function importSection(ctx: Ctx): HTMLElement {
       // Every bad row, in a box of its own height that scrolls (a file may have thousands).
       bad.length ? h('div', { class: 'import-bad' }, table(t('importTitle'), [t('colRow'), t('colPhone'), t('colName'), t('colProblem')], bad.map((x) => [String(x.row), x.phone ?? '', x.name ?? '', x.problems.map((p) => p.message).join('; ')]), { 'data-testid': 'import-bad-rows' })) : null);
   }
-  // Any change to what would be imported closes the import button until it is checked again.
-  const changed = () => {
-    run.disabled = true;
-    replace(result);
-    checking.hide();
-    importing.hide();
-  };
-  for (const el of [file, phone, name, balance, expires]) el.addEventListener('change', changed);
-  for (const el of [phone, name, balance]) el.addEventListener('input', changed);
+  file.addEventListener('change', () => {
+    changed();
+    reading = inspect();
+  });
+  expires.addEventListener('change', changed);
   return section(t('importTitle'),
-    h('div', { class: 'grid3' }, field(dt('importFileAny'), file), field(t('importPhoneCol'), phone), field(t('importNameCol'), name), field(t('importBalanceCol'), balance), field(dt('importExpiresOn'), expires, dt('importExpiresHint'))),
+    h('div', { class: 'grid3' }, field(dt('importFileAny'), file, dt('importFileHint')), field(dt('importExpiresOn'), expires, dt('importExpiresHint'))),
+    mapping,
+    preview,
     h('div', { class: 'row' }, check, run),
     checking.el,
     importing.el,
