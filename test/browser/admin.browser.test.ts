@@ -4,23 +4,16 @@
 // Screenshots of each main screen go to test-results/screenshots/admin-*.png for review.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { aStaff, STAFF_PASSWORD } from '../support/staff.js';
 
 const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 async function shot(page: Page, name: string): Promise<void> {
   writeFileSync(path.join(SHOTS, `admin-${name}.png`), await page.screenshot({ fullPage: true }));
@@ -45,7 +38,7 @@ describe('the admin panel', () => {
     await shop.api.members.adjust(members[0]!.id, { points: 40, reason: 'подарок' });
     const owner = await aStaff(h, shop.id, 'owner', 'Владелец');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -128,7 +121,7 @@ describe('the admin panel', () => {
   it('a manager has no settings in the menu, and the settings address says no access', async () => {
     const shop = await h.business();
     const manager = await aStaff(h, shop.id, 'manager', 'Менеджер');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
     const page = await context.newPage();
     await signIn(page, shop.id, manager.email);
     await page.locator('[data-testid="fig-members"]').waitFor({ timeout: 15_000 });

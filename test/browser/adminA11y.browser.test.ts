@@ -6,27 +6,20 @@
 // focused element shows a visible outline. Every request goes to this server only. Screenshots: a11y-*.png.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { issueSignInToken } from '../../src/app/cardSessions.js';
 import { receiveMemberMessage } from '../../src/app/chat.js';
 import { issueSetupToken } from '../../src/app/setup.js';
 import { inviteStaff } from '../../src/app/staff.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { aStaff, STAFF_PASSWORD } from '../support/staff.js';
 
 const h = useApi({ cardApp: true });
 const AXE = readFileSync(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 interface Violation {
   id: string;
@@ -48,7 +41,7 @@ async function audit(page: Page, name: string): Promise<string[]> {
 
 /** A context as a person's browser, except that the test may inject axe despite the page's CSP. */
 async function context(viewport = { width: 1280, height: 900 }): Promise<{ ctx: BrowserContext; page: Page; requests: string[]; errors: string[] }> {
-  const ctx = await browser.newContext({ viewport, locale: 'ru-RU', bypassCSP: true });
+  const ctx = await chrome.browser.newContext({ viewport, locale: 'ru-RU', bypassCSP: true });
   const page = await ctx.newPage();
   const requests: string[] = [];
   const errors: string[] = [];

@@ -12,15 +12,15 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { dailyBackup, type BackupDeps } from '../../src/app/backups.js';
 import { getMember } from '../../src/app/getMember.js';
 import { uuidv7 } from '../../src/app/ids.js';
 import { backupStore } from '../../src/store/backup.js';
 import { createPool } from '../../src/store/database.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { aStaff, STAFF_PASSWORD } from '../support/staff.js';
 import type { TestDatabase } from '../support/testDatabase.js';
@@ -60,14 +60,7 @@ const h = useApi({
     };
   },
 });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 const shot = async (page: Page, name: string) => writeFileSync(path.join(SCREENSHOTS, `admin-backups-${name}.png`), await page.screenshot({ fullPage: true }));
 
@@ -115,7 +108,7 @@ describe('backups in the admin panel', () => {
     const daily = await dailyBackup(backups);
     expect(daily?.status).toBe('done');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', acceptDownloads: true });
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', acceptDownloads: true });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -243,7 +236,7 @@ describe('backups in the admin panel', () => {
   it('an admin (may change settings, is not the owner) sees no backups, and the API refuses them', async () => {
     const shop = (await sql<{ id: string }>`select id from businesses`.execute(h.t.db)).rows[0]!;
     const admin = await aStaff(h, shop.id, 'admin', 'Администратор');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
     const page = await context.newPage();
     await signIn(page, shop.id, admin.email);
     await page.getByRole('link', { name: 'Данные' }).click();

@@ -4,24 +4,17 @@
 // the list stops refreshing. Screenshots: test-results/screenshots/admin-broadcast-progress-*.png.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { finishBroadcasts, planDueBroadcasts } from '../../src/app/broadcasts.js';
 import { recordConsent } from '../../src/app/consents.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { aMember } from '../support/factories.js';
 import { aStaff, STAFF_PASSWORD } from '../support/staff.js';
 
 const h = useApi({ cardApp: true });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 const shot = async (page: Page, name: string) => writeFileSync(path.join(SCREENSHOTS, `admin-broadcast-progress-${name}.png`), await page.screenshot({ fullPage: true }));
 
@@ -37,7 +30,7 @@ describe('a broadcast\'s progress in the admin panel', () => {
     expect(await shop.api.broadcasts.get(created.id)).toMatchObject({ status: 'running', progress: { planned: 4, pending: 4, sent: 0 } });
     const owner = await aStaff(h, shop.id, 'owner', 'Владелец Анна');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

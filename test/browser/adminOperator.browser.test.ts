@@ -7,25 +7,18 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createBusiness } from '../../src/app/createBusiness.js';
 import { createOperator } from '../../src/app/operators.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { aStaff } from '../support/staff.js';
 
 // Failed sign-ins are limited per address by the test clock (which stands still): exactly 10 are let through.
 const h = useApi({ cardApp: true, setup: async (t) => ({ setup: { rateClock: () => t.clock.now().getTime() } }) });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 const OPERATOR = { email: 'ops@platform.test', password: 'operator password 1' };
 const OWNER_PASSWORD = 'the owner password 1';
@@ -85,7 +78,7 @@ describe('the platform operator in the panel', () => {
     expect(kolosDb).toMatchObject({ members: 1, purchases: 0, owners: 0 });
     expect(zernoDb.outstanding).toBeGreaterThan(300); // the welcome bonuses and what the purchases earned
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.url });
     const page = await context.newPage();
     const errors = watchErrors(page);
@@ -164,7 +157,7 @@ describe('the platform operator in the panel', () => {
     await shot(page, 'created');
 
     // The owner, in a fresh browser: the invitation (name, e-mail, password), then the panel of that business only.
-    const owner = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+    const owner = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
     const opage = await owner.newPage();
     const ownerErrors = watchErrors(opage);
     await opage.goto(inviteUrl);
@@ -211,7 +204,7 @@ describe('the platform operator in the panel', () => {
     await context.close();
 
     // Phone width, in English: one card per business, nothing wider than the screen.
-    const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'en-US', isMobile: true, hasTouch: true });
+    const phone = await chrome.browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'en-US', isMobile: true, hasTouch: true });
     const ppage = await phone.newPage();
     const phoneErrors = watchErrors(ppage);
     await ppage.goto(`${h.url}/admin/operator`);
@@ -233,7 +226,7 @@ describe('the platform operator in the panel', () => {
 
     // Failed sign-ins are limited: 10 quick failures are allowed, the 11th (one above + 10 here) uses the allowance up
     // (the gate is asked before the password is checked), so the attempt after it says to wait.
-    const limited = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+    const limited = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
     const lpage = await limited.newPage();
     await lpage.goto(`${h.url}/admin/operator`);
     await lpage.getByRole('heading', { name: 'Вход оператора платформы' }).waitFor({ timeout: 15_000 });

@@ -5,23 +5,16 @@
 // handler, with the address, the map link and the hours (today marked). Screenshots: test-results/screenshots/profile-*.png.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { issueSignInToken } from '../../src/app/cardSessions.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { aStaff, STAFF_PASSWORD } from '../support/staff.js';
 
 const h = useApi({ cardApp: true });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 const AXE = readFileSync(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
 
@@ -54,7 +47,7 @@ describe('the business profile and the Info page', () => {
     const shop = await h.business({ welcomeBonus: 50 });
     const owner = await aStaff(h, shop.id, 'owner', 'Владелец');
     // bypassCSP: axe can be injected, and the card's safety below rests on the cleaning alone, not on the CSP.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', bypassCSP: true });
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', bypassCSP: true });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -160,7 +153,7 @@ describe('the business profile and the Info page', () => {
     const phone = nextPhone();
     await shop.api.members.create({ phone, name: 'Марина' });
     const { token } = await issueSignInToken(h.t.deps, { businessId: shop.id, phone });
-    const card = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'ru-RU', bypassCSP: true });
+    const card = await chrome.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'ru-RU', bypassCSP: true });
     const cardPage = await card.newPage();
     cardPage.on('pageerror', (e) => errors.push(e.message));
     await cardPage.goto(`${h.url}/card/?b=${shop.id}#signin=${token}`);

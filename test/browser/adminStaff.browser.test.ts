@@ -5,12 +5,12 @@
 // test-results/screenshots/admin-staff*.png.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { addLocation } from '../../src/app/addLocation.js';
 import { telegramGateway } from '../../src/bots/telegramGateway.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { aStaff, STAFF_PASSWORD } from '../support/staff.js';
 import { startTelegramApi, type TelegramApi } from '../support/telegramApi.js';
 
@@ -23,14 +23,7 @@ const h = useApi({
     return { setup: { telegram: telegramGateway(tg.url) }, close: async () => tg?.close() };
   },
 });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 const shot = async (page: Page, name: string) => writeFileSync(path.join(SHOTS, `admin-${name}.png`), await page.screenshot({ fullPage: true }));
 
@@ -49,7 +42,7 @@ describe('the admin panel: staff, API keys, webhooks and bots', () => {
     await aStaff(h, shop.id, 'cashier', 'Кассир Пётр');
     const manager = await aStaff(h, shop.id, 'manager', 'Менеджер Ольга');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.url });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -132,7 +125,7 @@ describe('the admin panel: staff, API keys, webhooks and bots', () => {
     await context.close();
 
     // A manager: no staff item, and the address says no access.
-    const mctx = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'en-US' });
+    const mctx = await chrome.browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'en-US' });
     const mpage = await mctx.newPage();
     await signIn(mpage, shop.id, manager.email);
     await mpage.locator('nav.side').waitFor({ timeout: 15_000 });

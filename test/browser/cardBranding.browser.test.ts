@@ -4,8 +4,8 @@
 // inside Telegram with its own theme, and axe finds no serious or critical problem. Screenshots in test-results.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { connectBot } from '../../src/app/bots.js';
 import { issueSignInToken } from '../../src/app/cardSessions.js';
 import { joinFromTelegram } from '../../src/app/joinFromTelegram.js';
@@ -13,7 +13,7 @@ import { signInitData } from '../../src/app/telegramInitData.js';
 import { telegramGateway } from '../../src/bots/telegramGateway.js';
 import { contrastRatio, cssColorToHex } from '../../web/shared/color.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { useTelegramApi } from '../support/useTelegramApi.js';
 
@@ -22,14 +22,7 @@ const tg = useTelegramApi();
 const AXE = readFileSync(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
 const PHONE_VIEWPORT = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 const BRANDING = { logoUrl: null, accentColor: '#ffe066', cardColor: '#fff3b0', cardTextColor: '#ffffff' };
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 interface Sample {
   what: string;
@@ -108,7 +101,7 @@ describe('the card app with a very light brand accent', () => {
       const phone = nextPhone();
       await shop.api.members.create({ phone, name: 'Марина' });
       const { token } = await issueSignInToken(h.t.deps, { businessId: shop.id, phone });
-      const context = await browser.newContext({ ...PHONE_VIEWPORT, locale: 'ru-RU', colorScheme: scheme, bypassCSP: true });
+      const context = await chrome.browser.newContext({ ...PHONE_VIEWPORT, locale: 'ru-RU', colorScheme: scheme, bypassCSP: true });
       const page = await context.newPage();
       await page.goto(`${h.url}/card/?b=${shop.id}#signin=${token}`);
       const { card, info } = await check(page, scheme);
@@ -136,7 +129,7 @@ describe('the card app with a very light brand accent', () => {
     const initData = signInitData(botToken, { user: JSON.stringify({ id: userId, first_name: 'Ника', language_code: 'ru' }), auth_date: String(Math.floor(h.t.clock.now().getTime() / 1000) - 5) });
     const theme = { bg_color: '#ffffff', text_color: '#000000', hint_color: '#5e6166', link_color: '#8fd3ff', button_color: '#ffe066', button_text_color: '#ffffff', secondary_bg_color: '#f4f4f5' };
     const hash = new URLSearchParams({ tgWebAppData: initData, tgWebAppVersion: '8.0', tgWebAppPlatform: 'android', tgWebAppThemeParams: JSON.stringify(theme) });
-    const context = await browser.newContext({ ...PHONE_VIEWPORT, locale: 'ru-RU', bypassCSP: true });
+    const context = await chrome.browser.newContext({ ...PHONE_VIEWPORT, locale: 'ru-RU', bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${h.url}/card/?b=${shop.id}&bot=${bot.id}#${hash.toString()}`);
     const { card } = await check(page, 'telegram');

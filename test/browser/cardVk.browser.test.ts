@@ -3,24 +3,16 @@
 // VK is connected instead. Screenshots go to test-results/screenshots.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { issueSignInToken } from '../../src/app/cardSessions.js';
 import { setNotificationChannel } from '../../src/app/notificationChannels.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 
 const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 describe('connecting VK from the card app', () => {
   it('the profile links to the community with a one-time ref, and says VK is connected once it is', async () => {
@@ -28,7 +20,7 @@ describe('connecting VK from the card app', () => {
     await setNotificationChannel(h.t.deps, { businessId: shop.id, channel: 'vk', change: { groupId: 228_001, token: 'vk1.a.browser-test-token' } });
     const phone = nextPhone();
     const member = await shop.api.members.create({ phone, name: 'Лиза' });
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'ru-RU' });
+    const context = await chrome.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'ru-RU' });
     const page = await context.newPage();
     await page.goto(`${h.url}/card/?b=${shop.id}#signin=${(await issueSignInToken(h.t.deps, { businessId: shop.id, phone })).token}`);
     await page.locator('[data-testid="qr"]').waitFor({ state: 'visible', timeout: 15_000 });

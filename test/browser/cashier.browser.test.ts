@@ -3,25 +3,18 @@
 // receipt and the balance; then pay with points by the code sent to the customer. Screenshots for review.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { issueQrToken } from '../../src/app/qrTokens.js';
 import { inviteStaff } from '../../src/app/staff.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { writeQrPng } from '../support/qrPng.js';
 
 const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 async function shot(page: Page, name: string): Promise<void> {
   writeFileSync(path.join(SHOTS, `${name}.png`), await page.screenshot());
@@ -33,7 +26,7 @@ describe('the cashier screen', () => {
     const phone = nextPhone();
     const member = await shop.api.members.create({ phone, name: 'Ирина' });
     const { token } = await inviteStaff(h.t.deps, { cli: true }, { businessId: shop.id, role: 'cashier', name: 'Касса 1' });
-    const context = await browser.newContext({ viewport: { width: 800, height: 1000 }, locale: 'ru-RU' });
+    const context = await chrome.browser.newContext({ viewport: { width: 800, height: 1000 }, locale: 'ru-RU' });
     const page = await context.newPage();
     const earnCalls: string[] = [];
     page.on('request', (r) => {

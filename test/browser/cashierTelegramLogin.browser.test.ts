@@ -2,27 +2,20 @@
 // name and the button (its staff bot is connected), opens t.me/<bot>?start=login_<code>, and signs in once the staff
 // bot approves the code (approveTelegramLogin, what /start login_<code> does) — through network errors while it waits.
 // A Telegram account that is not staff approves nothing: the page keeps waiting, then the login expires.
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { connectBot } from '../../src/app/bots.js';
 import { inviteStaff } from '../../src/app/staff.js';
 import { acceptInviteFromTelegram } from '../../src/app/staffSessions.js';
 import { approveTelegramLogin } from '../../src/app/staffTelegramLogin.js';
 import { telegramGateway } from '../../src/bots/telegramGateway.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium } from '../support/chromium.js';
+import { useChromium } from '../support/chromium.js';
 import { useTelegramApi } from '../support/useTelegramApi.js';
 
 const h = useApi({ cardApp: true });
 const tg = useTelegramApi();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 const BOT = { token: '7700000301:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDtill', username: 'kopilka_till_login_bot' };
 const STAFF_TG_ID = 73_001;
@@ -45,7 +38,7 @@ async function shopWithStaffBot(): Promise<{ id: string }> {
 
 /** A fresh browser profile; t.me answers locally (no internet in tests), and each poll request is counted. */
 async function openSignIn(businessId: string): Promise<{ context: BrowserContext; page: Page; polls: () => number }> {
-  const context = await browser.newContext({ viewport: { width: 800, height: 1000 }, locale: 'ru-RU' });
+  const context = await chrome.browser.newContext({ viewport: { width: 800, height: 1000 }, locale: 'ru-RU' });
   await context.route('https://t.me/**', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<p>Telegram</p>' }));
   const page = await context.newPage();
   let polls = 0;

@@ -3,25 +3,18 @@
 // the manager and scheduled for delivery. The /api/v1/chats routes refuse an API key. Screenshots: admin-inbox-*.png.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { receiveMemberMessage } from '../../src/app/chat.js';
 import type { KopilkaError } from '../../src/client/index.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import { aStaff, STAFF_PASSWORD } from '../support/staff.js';
 
 const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 async function shot(page: Page, name: string): Promise<void> {
   writeFileSync(path.join(SHOTS, `admin-inbox-${name}.png`), await page.screenshot({ fullPage: true }));
@@ -41,7 +34,7 @@ describe('the inbox', () => {
     // An API key is nobody: it cannot read or answer members' messages.
     await expect(shop.api.chats.list()).rejects.toMatchObject({ status: 403, code: 'forbidden' } satisfies Partial<KopilkaError>);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -107,7 +100,7 @@ describe('the inbox', () => {
       await receiveMemberMessage(h.t.deps, { businessId: shop.id, memberId: member.id, text: `сообщение ${i}`, channel: 'telegram' });
     }
     const manager = await aStaff(h, shop.id, 'manager');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
     const page = await context.newPage();
     await page.goto(`${h.url}/admin/?b=${shop.id}`);
     await page.getByLabel('Эл. почта').fill(manager.email);

@@ -5,22 +5,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { isFreshInstall, issueSetupToken } from '../../src/app/setup.js';
 import { useApi } from '../support/apiServer.js';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.js';
+import { useChromium, SCREENSHOTS } from '../support/chromium.js';
 
 const SHOTS = SCREENSHOTS;
 const h = useApi({ cardApp: true });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chrome = useChromium();
 
 async function shot(page: Page, name: string): Promise<void> {
   writeFileSync(path.join(SHOTS, `admin-setup-${name}.png`), await page.screenshot({ fullPage: true }));
@@ -33,7 +26,7 @@ describe('the first-run wizard', () => {
     const { token } = await issueSetupToken(h.t.deps);
     const link = `${h.url}/admin/setup#token=${token}`;
 
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'ru-RU', timezoneId: 'Asia/Yekaterinburg' });
+    const context = await chrome.browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'ru-RU', timezoneId: 'Asia/Yekaterinburg' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -159,7 +152,7 @@ describe('the first-run wizard', () => {
   });
 
   it('in English at phone width, a link that is not live says what to do', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
+    const context = await chrome.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
     const page = await context.newPage();
     await page.goto(`${h.url}/admin/setup#token=kst_${'x'.repeat(43)}`);
     await page.locator('[data-testid="setup-bad-link"]').waitFor({ timeout: 15_000 });
