@@ -110,3 +110,31 @@ it('a statement after a final write is refused, and outside a transaction the ma
   });
   expect((await sql`select 1 from probe where id = ${15}`.execute(t.db)).rows).toHaveLength(1);
 });
+
+it('a fresh connection whose first marked statement fails still commits the next one (COMMIT is prepared before anything can fail)', async () => {
+  // Before: COMMIT's Parse went after the statement in the batch, so when the statement failed the server skipped it
+  // while the client counted it as prepared; every later final write on that connection then failed with
+  // 'prepared statement "k_commit" does not exist' (a 500 seen under concurrent duplicate requests).
+  const fresh = await openTestDatabase({ max: 1 });
+  try {
+    await sql`create table probe (id int primary key, note text)`.execute(fresh.db);
+    await sql`insert into probe (id, note) values (${1}, ${'taken'})`.execute(fresh.db);
+    await expect(
+      fresh.db.transaction().execute(async (trx) => {
+        await sql`select 1 where ${1} = 1`.execute(trx);
+        await sql`${commitAfter()}${1}, ${'duplicate'})`.execute(trx);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    await fresh.db.transaction().execute(async (trx) => {
+      await sql`select 1 where ${1} = 1`.execute(trx);
+      await sql`${commitAfter()}${2}, ${'committed'})`.execute(trx);
+    });
+    expect((await sql<{ note: string }>`select note from probe where id = ${2}`.execute(fresh.db)).rows).toEqual([{ note: 'committed' }]);
+    // The first statement of a transaction carrying both BEGIN and COMMIT, failing on a connection: the same.
+    await expect(fresh.db.transaction().execute(async (trx) => void (await sql`${commitAfter()}${1}, ${'again'})`.execute(trx)))).rejects.toThrow(/duplicate key/);
+    await fresh.db.transaction().execute(async (trx) => void (await sql`${commitAfter()}${3}, ${'also committed'})`.execute(trx)));
+    expect((await sql`select 1 from probe where id = ${3}`.execute(fresh.db)).rows).toHaveLength(1);
+  } finally {
+    await fresh.close();
+  }
+});

@@ -50,6 +50,9 @@ class BatchedQuery extends QueryBase {
   }
 
   prepare(connection: WireConnection): void {
+    // COMMIT is parsed first: after an error the server skips the rest of the batch, and a Parse skipped there would
+    // be counted as done by the client (every later COMMIT on this connection: "k_commit does not exist").
+    if (this.commit) ensureParsed(connection, COMMIT_STATEMENT, 'commit');
     if (this.begin) {
       ensureParsed(connection, BEGIN_STATEMENT, 'begin');
       connection.bind({ statement: BEGIN_STATEMENT, values: [] });
@@ -65,7 +68,6 @@ class BatchedQuery extends QueryBase {
       return;
     }
     connection.execute({ portal: '' });
-    ensureParsed(connection, COMMIT_STATEMENT, 'commit');
     connection.bind({ statement: COMMIT_STATEMENT, values: [] });
     connection.execute({ portal: '' });
     connection.sync();
