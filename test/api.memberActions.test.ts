@@ -10,36 +10,16 @@ import { LINKS_PER_HOUR, RESENT_LINK_MINUTES } from '../src/app/resendSignInLink
 import type { OutgoingMessage } from '../src/core/index.js';
 import { useApi } from './support/apiServer.js';
 import { nextPhone } from './support/factories.js';
-import { STAFF_PASSWORD, aStaff } from './support/staff.js';
+import { panelCall, panelSession, type Json, type PanelSession } from './support/panel.js';
+import { aStaff } from './support/staff.js';
 
 const h = useApi();
 
-type Json = Record<string, any>;
-interface Session { cookie: string; csrf: string }
-
-async function session(businessId: string, email: string): Promise<Session> {
-  const res = await fetch(`${h.url}/api/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ businessId, email, password: STAFF_PASSWORD }) });
-  expect(res.status).toBe(204);
-  const jar: Record<string, string> = {};
-  for (const line of res.headers.getSetCookie()) {
-    const [pair = ''] = line.split(';');
-    const i = pair.indexOf('=');
-    jar[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  return { cookie: `kopilka_session=${jar.kopilka_session}; kopilka_csrf=${jar.kopilka_csrf}`, csrf: jar.kopilka_csrf ?? '' };
-}
-
-/** A call as a signed-in staff member (Session) or with an API key (string). */
-async function call(who: Session | string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (typeof who === 'string') headers.authorization = `Bearer ${who}`;
-  else Object.assign(headers, { cookie: who.cookie, 'x-csrf-token': who.csrf, origin: h.url });
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET') headers['idempotency-key'] = randomUUID();
-  const res = await h.fetch(`${h.url}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
-}
+type Session = PanelSession;
+const session = (businessId: string, email: string) => panelSession(h, businessId, email);
+/** A call as a signed-in staff member (Session) or with an API key (string); every write with a new key. */
+const call = (who: Session | string, method: string, path: string, body?: unknown) =>
+  panelCall(h, who, method, path, body, method !== 'GET' ? { idempotencyKey: randomUUID() } : {});
 
 async function shopWith(...roles: ('owner' | 'admin' | 'manager' | 'cashier')[]) {
   const biz = await h.business({ welcomeBonus: 50 });
