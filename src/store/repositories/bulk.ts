@@ -3,8 +3,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { LedgerCredits, Member } from '../../core/index.js';
 import type { Database } from '../schema.js';
+import { json, newLotRows, postingRows, transactionRows } from './ledgerWrite.js';
 
-const json = (rows: unknown[]) => JSON.stringify(rows);
 
 /** MemberRepository.insertMany: one insert; the rows it left out are told apart by a second look at the phones. */
 export async function insertMembers(db: Kysely<Database>, members: readonly Member[], credited: ReadonlySet<string> = new Set()): Promise<('ok' | 'phone_taken' | 'card_taken')[]> {
@@ -64,36 +64,9 @@ export async function writeCredits(db: Kysely<Database>, w: LedgerCredits): Prom
   // Each member's sequence once, but not a member inserted with the sequence already counting this write.
   const members = new Map<string, { business_id: string; member_id: string }>();
   for (const t of w.transactions) if (!w.inserted?.has(t.memberId)) members.set(`${t.businessId}/${t.memberId}`, { business_id: t.businessId, member_id: t.memberId });
-  const txs = w.transactions.map((t) => ({
-    business_id: t.businessId,
-    id: t.id,
-    member_id: t.memberId,
-    type: t.type,
-    points: t.points,
-    balance_after: t.balanceAfter,
-    reason: t.reason,
-    actor_type: t.actor.type,
-    actor_id: t.actor.id,
-    purchase_id: t.purchaseId,
-    meta: t.meta,
-    created_at: t.createdAt.toISOString(),
-  }));
-  const lots = w.transactions.flatMap((t) =>
-    t.newLots.map((l) => ({
-      business_id: t.businessId,
-      id: l.id,
-      member_id: t.memberId,
-      transaction_id: t.id,
-      purchase_id: l.purchaseId,
-      amount: l.amount,
-      activates_at: l.activatesAt.toISOString(),
-      expires_at: l.expiresAt?.toISOString() ?? null,
-      created_at: t.createdAt.toISOString(),
-    })),
-  );
-  const postings = w.transactions.flatMap((t) =>
-    t.postings.map((p) => ({ business_id: t.businessId, transaction_id: t.id, member_id: t.memberId, lot_id: p.lotId, source: p.source, destination: p.destination, amount: p.amount })),
-  );
+  const txs = transactionRows(w.transactions);
+  const lots = newLotRows(w.transactions);
+  const postings = postingRows(w.transactions);
   const events = w.events.map((e) => ({ business_id: e.businessId, type: e.type, payload: e.payload }));
   const r = await sql<{ bumped: number }>`
     with ins_tx as (

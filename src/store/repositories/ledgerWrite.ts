@@ -1,19 +1,15 @@
 // LedgerRepository.write: a whole points write as one SQL statement (data-modifying CTEs), so a purchase with a
 // redemption and an accrual costs one round trip, not eight.
 import { sql, type Kysely } from 'kysely';
-import type { LedgerWrite } from '../../core/index.js';
+import type { LedgerWrite, NewLedgerTransaction } from '../../core/index.js';
 import type { Database } from '../schema.js';
 import { COMMIT_AFTER } from '../preparingClient.js';
 
-const json = (rows: unknown[]) => JSON.stringify(rows);
+export const json = (rows: unknown[]) => JSON.stringify(rows);
 
-export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise<void> {
-  // One write is about one member: the member whose lock the caller holds, and whose ledger_seq and counters are bumped.
-  const owner = w.transactions[0] ?? w.purchase ?? w.refund;
-  if (w.transactions.some((t) => t.businessId !== owner?.businessId || t.memberId !== owner?.memberId)) {
-    throw new Error('ledger: one write may only change one member');
-  }
-  const txs = w.transactions.map((t) => ({
+/** The rows of ledger_transactions for a write, as jsonb_to_recordset reads them. */
+export const transactionRows = (transactions: readonly NewLedgerTransaction[]) =>
+  transactions.map((t) => ({
     business_id: t.businessId,
     id: t.id,
     member_id: t.memberId,
@@ -27,7 +23,10 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
     meta: t.meta,
     created_at: t.createdAt.toISOString(),
   }));
-  const lots = w.transactions.flatMap((t) =>
+
+/** The new lots of a write's transactions. */
+export const newLotRows = (transactions: readonly NewLedgerTransaction[]) =>
+  transactions.flatMap((t) =>
     t.newLots.map((l) => ({
       business_id: t.businessId,
       id: l.id,
@@ -40,6 +39,21 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
       created_at: t.createdAt.toISOString(),
     })),
   );
+
+/** The postings of a write's transactions. */
+export const postingRows = (transactions: readonly NewLedgerTransaction[]) =>
+  transactions.flatMap((t) =>
+    t.postings.map((p) => ({ business_id: t.businessId, transaction_id: t.id, member_id: t.memberId, lot_id: p.lotId, source: p.source, destination: p.destination, amount: p.amount })),
+  );
+
+export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise<void> {
+  // One write is about one member: the member whose lock the caller holds, and whose ledger_seq and counters are bumped.
+  const owner = w.transactions[0] ?? w.purchase ?? w.refund;
+  if (w.transactions.some((t) => t.businessId !== owner?.businessId || t.memberId !== owner?.memberId)) {
+    throw new Error('ledger: one write may only change one member');
+  }
+  const txs = transactionRows(w.transactions);
+  const lots = newLotRows(w.transactions);
   const debitByLot = new Map<string, { business_id: string; member_id: string; lot_id: string; points: number }>();
   for (const t of w.transactions) {
     for (const d of t.debits) {
@@ -49,9 +63,7 @@ export async function writeLedger(db: Kysely<Database>, w: LedgerWrite): Promise
     }
   }
   const debits = [...debitByLot.values()];
-  const postings = w.transactions.flatMap((t) =>
-    t.postings.map((p) => ({ business_id: t.businessId, transaction_id: t.id, member_id: t.memberId, lot_id: p.lotId, source: p.source, destination: p.destination, amount: p.amount })),
-  );
+  const postings = postingRows(w.transactions);
   const purchases = w.purchase
     ? [
         {
