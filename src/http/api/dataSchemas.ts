@@ -32,10 +32,17 @@ export const ImportMappingSchema = z
   })
   .register(requestSchemas, { id: 'ImportMapping', description: 'Which column of the file is which field; headers match ignoring case and surrounding spaces' });
 
+const contentBase64 = z
+  .string()
+  .min(1)
+  .max(28_000_000)
+  .regex(/^[A-Za-z0-9+/=_\s-]+$/, 'must be base64')
+  .describe('The file\'s bytes in base64: CSV (UTF-8 or Windows-1251, separator ; , or tab found from the header) or XLSX (the first sheet); at most 20 MB');
+
 export const ImportCreate = z
   .strictObject({
     fileName: z.string().min(1).max(200).describe('Shown in the import\'s reason ("import <file name>")'),
-    contentBase64: z.string().min(1).max(28_000_000).describe('The file\'s bytes in base64: CSV (UTF-8 or Windows-1251, separator ; , or tab found from the header) or XLSX (the first sheet); at most 20 MB'),
+    contentBase64,
     mapping: ImportMappingSchema,
     expiresOn: z.string().max(10).nullable().describe('The last day (YYYY-MM-DD, the business\'s time zone) imported points may be used; null: the program\'s points lifetime from today'),
     dryRun: z.boolean().describe('true: check every row and change nothing'),
@@ -45,7 +52,6 @@ export const ImportCreate = z
   .register(requestSchemas, { id: 'ImportCreate' });
 
 const fileName = z.string().min(1).max(200).describe('The file\'s name (CSV or XLSX is told from its bytes, not its name)');
-const contentBase64 = z.string().min(1).max(28_000_000).describe('The file\'s bytes in base64: CSV (UTF-8 or Windows-1251, separator ; , or tab found from the header) or XLSX (the first sheet); at most 20 MB');
 
 export const ImportInspectRequest = z
   .strictObject({ fileName, contentBase64 })
