@@ -124,7 +124,7 @@ describe('POST /imports/inspect', () => {
     expect(await res.json()).toMatchObject({ code: 'validation_failed' });
     expect(await failure(shop.api.imports.inspect({ fileName: '', contentBase64: b64('a;b\n1;2\n') }))).toMatchObject({ status: 400, code: 'validation_failed' });
     // Not base64 at all: said so, rather than read as an empty file.
-    expect(await failure(shop.api.imports.inspect({ fileName: 'x.csv', contentBase64: '!!! not base64 !!!' }))).toMatchObject({ status: 400, code: 'validation_failed', errors: [{ path: 'contentBase64', message: 'must be base64' }] });
+    expect(await failure(shop.api.imports.inspect({ fileName: 'x.csv', contentBase64: '!!! not base64 !!!' }))).toMatchObject({ status: 400, code: 'validation_failed', problem: { errors: [{ path: 'contentBase64', message: 'must be base64' }] } });
     expect(await failure(shop.api.imports.dryRun({ fileName: 'x.csv', contentBase64: '%%%', mapping: { phone: 'a' }, expiresOn: null }))).toMatchObject({ status: 400, code: 'validation_failed' });
     expect(await counts(shop.id)).toEqual(before);
   });
